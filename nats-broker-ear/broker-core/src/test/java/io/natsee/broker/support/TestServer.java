@@ -1,0 +1,142 @@
+package io.natsee.broker.support;
+
+import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.util.Objects;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A running server under test, reached on {@link #host()}:{@link #port()}. Created by
+ * {@link Kind#start(Options)}; the same black-box test runs against the reference nats-server and
+ * against our broker.
+ */
+public interface TestServer extends AutoCloseable {
+
+    /** The interface the client port is bound to (always 127.0.0.1). */
+    String host();
+
+    /** The bound client port. */
+    int port();
+
+    /** The options the server was started with. */
+    Options options();
+
+    /** Stops the server and releases its port; may run twice. */
+    @Override
+    void close();
+
+    /** A {@code nats://host:port} URL for clients such as jnats. */
+    default String url() {
+        return "nats://" + host() + ":" + port();
+    }
+
+    /** The implementations a test can run against. */
+    enum Kind {
+        /** The real {@code nats-server} binary; tests are skipped when it is not installed. */
+        REFERENCE,
+        /** Our in-process {@code io.natsee.broker.Broker}. */
+        NATSEE;
+
+        /** Starts a server of this kind; the caller closes it. */
+        public TestServer start(Options options) {
+            return switch (this) {
+                case REFERENCE -> ReferenceServer.start(options);
+                case NATSEE -> startNatsee(options);
+            };
+        }
+
+        /**
+         * Loads {@code NatseeServer} by name so that this suite compiles before the broker exists;
+         * the NATSEE variants are skipped until it does.
+         */
+        private static TestServer startNatsee(Options options) {
+            Class<?> type;
+            try {
+                type = Class.forName("io.natsee.broker.support.NatseeServer");
+            } catch (ClassNotFoundException e) {
+                Assumptions.abort("io.natsee.broker.Broker is not available yet (no NatseeServer)");
+                throw new IllegalStateException("unreachable");
+            }
+            try {
+                return (TestServer) type.getMethod("start", Options.class).invoke(null, options);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException("cannot start the broker: " + cause, cause);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("NatseeServer has no static start(Options)", e);
+            }
+        }
+    }
+
+    /**
+     * The limits a test asks for; anything left null keeps the server's default (nats-server
+     * 2.9.10's). Immutable; each {@code withX} returns a changed copy.
+     *
+     * @param port             0 for any free port, otherwise that port (to restart on the same one)
+     * @param maxPayload       bytes
+     * @param maxControlLine   bytes
+     * @param maxPending       bytes
+     * @param pingInterval     at millisecond precision
+     * @param writeDeadline    at millisecond precision
+     */
+    record Options(int port, Long maxPayload, Long maxControlLine, Long maxPending, Integer maxConnections,
+                   Integer maxSubscriptions, Duration pingInterval, Integer pingMax, Duration writeDeadline) {
+
+        /** Every limit at its default, any free port. */
+        public static Options defaults() {
+            return new Options(0, null, null, null, null, null, null, null, null);
+        }
+
+        public Options withPort(int port) {
+            return new Options(port, maxPayload, maxControlLine, maxPending, maxConnections, maxSubscriptions,
+                    pingInterval, pingMax, writeDeadline);
+        }
+
+        public Options withMaxPayload(long value) {
+            return new Options(port, value, maxControlLine, maxPending, maxConnections, maxSubscriptions,
+                    pingInterval, pingMax, writeDeadline);
+        }
+
+        public Options withMaxControlLine(long value) {
+            return new Options(port, maxPayload, value, maxPending, maxConnections, maxSubscriptions,
+                    pingInterval, pingMax, writeDeadline);
+        }
+
+        public Options withMaxPending(long value) {
+            return new Options(port, maxPayload, maxControlLine, value, maxConnections, maxSubscriptions,
+                    pingInterval, pingMax, writeDeadline);
+        }
+
+        public Options withMaxConnections(int value) {
+            return new Options(port, maxPayload, maxControlLine, maxPending, value, maxSubscriptions,
+                    pingInterval, pingMax, writeDeadline);
+        }
+
+        public Options withMaxSubscriptions(int value) {
+            return new Options(port, maxPayload, maxControlLine, maxPending, maxConnections, value,
+                    pingInterval, pingMax, writeDeadline);
+        }
+
+        public Options withPingInterval(Duration value) {
+            return new Options(port, maxPayload, maxControlLine, maxPending, maxConnections, maxSubscriptions,
+                    Objects.requireNonNull(value), pingMax, writeDeadline);
+        }
+
+        public Options withPingMax(int value) {
+            return new Options(port, maxPayload, maxControlLine, maxPending, maxConnections, maxSubscriptions,
+                    pingInterval, value, writeDeadline);
+        }
+
+        public Options withWriteDeadline(Duration value) {
+            return new Options(port, maxPayload, maxControlLine, maxPending, maxConnections, maxSubscriptions,
+                    pingInterval, pingMax, Objects.requireNonNull(value));
+        }
+    }
+}
