@@ -1,0 +1,52 @@
+package io.natsee.broker.protocol;
+
+import java.nio.ByteBuffer;
+
+/**
+ * What the {@link ProtocolParser} found: one call per complete operation. Arguments are given as
+ * absolute offsets into a buffer that is valid only during the call (it is the connection's read
+ * buffer, or the parser's copy when a read cut the operation in two). A length of 0 for an optional
+ * argument (reply subject, queue group) means it is absent.
+ */
+public interface ProtocolHandler {
+
+    /** {@code CONNECT <json>}: the JSON object's bytes. */
+    void onConnect(ByteBuffer buffer, int offset, int length);
+
+    /**
+     * {@code PUB <subject> [reply] <#bytes>} and its payload. The subject and reply live in
+     * {@code args}, the payload in {@code payload} (often the same buffer).
+     */
+    void onPub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
+               ByteBuffer payload, int payloadOffset, int payloadLength);
+
+    /**
+     * {@code HPUB <subject> [reply] <#header bytes> <#total bytes>}: the message is
+     * {@code totalLength} bytes at {@code messageOffset}, of which the first {@code headerLength}
+     * are the header block.
+     */
+    void onHpub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
+                ByteBuffer message, int messageOffset, int headerLength, int totalLength);
+
+    /** {@code SUB <subject> [queue] <sid>}. */
+    void onSub(ByteBuffer args, int subjectOffset, int subjectLength, int queueOffset, int queueLength,
+               int sidOffset, int sidLength);
+
+    /** {@code UNSUB <sid> [max]}; {@code max} is -1 when absent or not a number. */
+    void onUnsub(ByteBuffer args, int sidOffset, int sidLength, long max);
+
+    /** {@code PING}. */
+    void onPing();
+
+    /** {@code PONG}. */
+    void onPong();
+
+    /** {@code +OK}. */
+    void onOk();
+
+    /** {@code -ERR <text>}. */
+    void onErr(ByteBuffer buffer, int offset, int length);
+
+    /** {@code INFO <json>}. */
+    void onInfo(ByteBuffer buffer, int offset, int length);
+}

@@ -1,0 +1,108 @@
+package io.natsee.broker.server;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The bytes queued for one connection since its last flush: a growable byte array that protocol
+ * lines and payloads are copied into, handed to the transport in one write per flush and then
+ * reused. An idle buffer that grew large is shrunk back, so that a burst does not pin memory.
+ *
+ * <p>Not thread safe: the owning connection guards it (see docs/LOCKING.md).
+ */
+final class OutboundBuffer {
+
+    /** Starting capacity, and the size an idle buffer shrinks back to. */
+    static final int INITIAL_CAPACITY = 4096;
+    /** A buffer above this capacity is shrunk when it is flushed empty. */
+    static final int SHRINK_ABOVE = 256 * 1024;
+
+    private byte[] bytes = new byte[INITIAL_CAPACITY];
+    private int length;
+
+    int length() {
+        return length;
+    }
+
+    byte[] array() {
+        return bytes;
+    }
+
+    boolean isEmpty() {
+        return length == 0;
+    }
+
+    /** Forgets the content after it was handed to the transport; shrinks a large buffer. */
+    void clear() {
+        length = 0;
+        if (bytes.length > SHRINK_ABOVE) {
+            bytes = new byte[INITIAL_CAPACITY];
+        }
+    }
+
+    /** Makes room for {@code more} bytes. */
+    void reserve(int more) {
+        int needed = length + more;
+        if (needed > bytes.length) {
+            int capacity = Math.max(needed, bytes.length * 2);
+            byte[] bigger = new byte[capacity];
+            System.arraycopy(bytes, 0, bigger, 0, length);
+            bytes = bigger;
+        }
+    }
+
+    /** Appends bytes; the caller reserved room. */
+    void put(byte[] source) {
+        System.arraycopy(source, 0, bytes, length, source.length);
+        length += source.length;
+    }
+
+    /** Appends one byte; the caller reserved room. */
+    void put(byte b) {
+        bytes[length++] = b;
+    }
+
+    /** Appends {@code count} bytes of {@code source} from absolute index {@code offset}; the caller reserved room. */
+    void put(ByteBuffer source, int offset, int count) {
+        if (count < 16 && !source.hasArray()) {
+            byte[] b = bytes;
+            int at = length;
+            for (int i = 0; i < count; i++) {
+                b[at + i] = source.get(offset + i);
+            }
+        } else {
+            source.get(offset, bytes, length, count);
+        }
+        length += count;
+    }
+
+    /** Appends a non-negative number in decimal; the caller reserved room for 20 digits. */
+    void putDecimal(long value) {
+        if (value < 10) {
+            bytes[length++] = (byte) ('0' + value);
+            return;
+        }
+        int digits = 0;
+        for (long v = value; v > 0; v /= 10) {
+            digits++;
+        }
+        int at = length + digits;
+        for (long v = value; v > 0; v /= 10) {
+            bytes[--at] = (byte) ('0' + (v % 10));
+        }
+        length += digits;
+    }
+
+    /** Appends an ASCII string with room reserved here. */
+    void append(String ascii) {
+        byte[] b = ascii.getBytes(StandardCharsets.ISO_8859_1);
+        reserve(b.length);
+        put(b);
+    }
+
+    /** Appends bytes with room reserved here. */
+    void append(byte[] source) {
+        reserve(source.length);
+        put(source);
+    }
+}

@@ -1,0 +1,165 @@
+package io.natsee.broker.server;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.natsee.broker.BrokerDefaults;
+import io.natsee.broker.BrokerOptions;
+import io.natsee.broker.BrokerStatistics;
+import io.natsee.broker.subject.SubjectTrie;
+import io.natsee.broker.transport.ChannelAcceptor;
+import io.natsee.broker.transport.ChannelListener;
+import io.natsee.broker.transport.TransportChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The state that the connections of one broker share: options, the subject trie, the per-loop
+ * contexts, the registry of open connections and the server's identity. Also the acceptor that
+ * turns new transport channels into client connections.
+ */
+public final class ServerContext implements ChannelAcceptor {
+
+    private static final System.Logger LOG = System.getLogger(ServerContext.class.getName());
+
+    final BrokerOptions options;
+    final SubjectTrie trie;
+    final Clock clock;
+    final ObjectMapper json = new ObjectMapper();
+    private final String serverId;
+    private final String serverName;
+    private final LoopContext[] loops;
+    private final ConcurrentHashMap<Long, ClientConnection> connections = new ConcurrentHashMap<>();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicLong totalConnections = new AtomicLong();
+    private final AtomicLong slowConsumers = new AtomicLong();
+    private final Instant start;
+    private volatile String infoPrefix;
+    private volatile boolean shuttingDown;
+
+    public ServerContext(BrokerOptions options, String serverId, int eventLoops, Clock clock) {
+        this.options = options;
+        this.clock = clock;
+        this.serverId = serverId;
+        this.serverName = options.serverName() == null ? serverId : options.serverName();
+        this.trie = new SubjectTrie(options.matchCache());
+        this.loops = new LoopContext[eventLoops];
+        for (int i = 0; i < eventLoops; i++) {
+            loops[i] = new LoopContext(i, trie, options.matchCache());
+        }
+        this.start = clock.instant();
+    }
+
+    /** Sets the address advertised in INFO once the client port is bound. */
+    public void listening(String host, int port) {
+        JsonStringEncoder encoder = JsonStringEncoder.getInstance();
+        StringBuilder info = new StringBuilder(256);
+        info.append("INFO {\"server_id\":\"").append(encoder.quoteAsString(serverId))
+                .append("\",\"server_name\":\"").append(encoder.quoteAsString(serverName))
+                .append("\",\"version\":\"").append(BrokerDefaults.VERSION)
+                .append("\",\"proto\":1,\"go\":\"").append(runtimeVersion())
+                .append("\",\"host\":\"").append(encoder.quoteAsString(host))
+                .append("\",\"port\":").append(port)
+                .append(",\"headers\":true")
+                .append(",\"max_payload\":").append(options.maxPayload());
+        this.infoPrefix = info.toString();
+    }
+
+    /** The INFO line sent to a new client: the server's fields, then the client's id and address. */
+    byte[] infoFor(long clientId, String clientIp) {
+        String line = infoPrefix + ",\"client_id\":" + clientId + ",\"client_ip\":\""
+                + JsonStringEncoder.getInstance().quoteAsString(clientIp) + "\"} \r\n";
+        return line.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The Go field of INFO names the runtime; ours is Java. */
+    private static String runtimeVersion() {
+        return "java" + Runtime.version().feature() + "." + Runtime.version().interim() + "." + Runtime.version().update();
+    }
+
+    @Override
+    public ChannelListener accept(TransportChannel channel) {
+        long id = connectionIds.incrementAndGet();
+        LoopContext loop = loops[channel.loopIndex() % loops.length];
+        ClientConnection connection = new ClientConnection(this, channel, loop, id, loops.length > 1);
+        totalConnections.incrementAndGet();
+        if (shuttingDown) {
+            connection.refuse(null, CloseReason.SERVER_SHUTDOWN);
+        } else if (connections.size() >= options.maxConnections()) {
+            connection.refuse("maximum connections exceeded", CloseReason.MAX_CONNECTIONS_EXCEEDED);
+        } else {
+            connections.put(id, connection);
+            connection.start();
+        }
+        return connection;
+    }
+
+    void unregister(ClientConnection connection) {
+        connections.remove(connection.id());
+    }
+
+    void countSlowConsumer() {
+        slowConsumers.incrementAndGet();
+    }
+
+    public String serverId() {
+        return serverId;
+    }
+
+    public String serverName() {
+        return serverName;
+    }
+
+    public BrokerOptions options() {
+        return options;
+    }
+
+    public SubjectTrie trie() {
+        return trie;
+    }
+
+    public Instant start() {
+        return start;
+    }
+
+    /** The open client connections, for monitoring and shutdown. */
+    public List<ClientConnection> connections() {
+        return new ArrayList<>(connections.values());
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Refuses new connections and closes every open one after flushing what it has queued. */
+    public void shutdown() {
+        shuttingDown = true;
+        for (ClientConnection connection : connections.values()) {
+            connection.closeGracefully(CloseReason.SERVER_SHUTDOWN);
+        }
+    }
+
+    /** The counters summed over the event loops. */
+    public BrokerStatistics statistics() {
+        long inMsgs = 0;
+        long inBytes = 0;
+        long outMsgs = 0;
+        long outBytes = 0;
+        for (LoopContext loop : loops) {
+            inMsgs += loop.inMsgs;
+            inBytes += loop.inBytes;
+            outMsgs += loop.outMsgs;
+            outBytes += loop.outBytes;
+        }
+        return new BrokerStatistics(inMsgs, outMsgs, inBytes, outBytes, slowConsumers.get(),
+                connections.size(), totalConnections.get(), trie.count(), start);
+    }
+
+    static void logClose(ClientConnection connection, CloseReason reason) {
+        LOG.log(System.Logger.Level.DEBUG, "{0} - client connection closed: {1}", connection.describe(), reason.text());
+    }
+}

@@ -1,0 +1,140 @@
+package io.natsee.broker.transport;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The transport on netty: a group of event loops (native epoll where present, NIO otherwise) that
+ * accepts connections on one or more ports and serves each connection on one loop for its life.
+ * The only class of the broker, with {@link NettyChannel}, that sees netty types.
+ */
+public final class NettyTransport implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(NettyTransport.class.getName());
+    /** Writability turns off above this many unsent bytes and back on below the low mark. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final EventLoopGroup group;
+    private final boolean epoll;
+    private final Map<EventExecutor, Integer> loopIndexes = new IdentityHashMap<>();
+    private final java.util.List<Channel> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Starts {@code eventLoops} IO threads made by {@code threadFactory} (daemon threads {@code natsee-io-*} if null). */
+    public NettyTransport(int eventLoops, ThreadFactory threadFactory) {
+        if (threadFactory == null) {
+            threadFactory = new DefaultThreadFactory("natsee-io", true);
+        }
+        this.epoll = Epoll.isAvailable();
+        IoHandlerFactory handlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(eventLoops, threadFactory, handlers);
+        int index = 0;
+        for (EventExecutor executor : group) {
+            loopIndexes.put(executor, index++);
+        }
+    }
+
+    /** Whether the native epoll transport is in use. */
+    public boolean nativeTransport() {
+        return epoll;
+    }
+
+    /** The number of event loops. */
+    public int eventLoops() {
+        return loopIndexes.size();
+    }
+
+    /**
+     * Listens on {@code host:port} (port 0 = any free port) and hands each accepted connection
+     * to {@code acceptor}. Returns the bound port.
+     */
+    public int bind(String host, int port, ChannelAcceptor acceptor) throws IOException {
+        Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(serverChannel)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        int loop = loopIndexes.getOrDefault(channel.eventLoop(), 0);
+                        NettyChannel transportChannel = new NettyChannel(channel, loop);
+                        channel.pipeline().addLast(transportChannel);
+                        transportChannel.listener(acceptor.accept(transportChannel));
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(new InetSocketAddress(host, port)).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            Throwable cause = bound.cause();
+            throw new IOException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
+        }
+        Channel channel = bound.channel();
+        listeners.add(channel);
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** Closes every listening socket; accepted connections stay open. */
+    public void stopAccepting() {
+        for (Channel listener : listeners) {
+            listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        listeners.clear();
+    }
+
+    /** Runs a task on every event loop. */
+    public void executeOnEachLoop(java.util.function.IntConsumer task) {
+        for (EventExecutor executor : group) {
+            int index = loopIndexes.get(executor);
+            executor.execute(() -> task.accept(index));
+        }
+    }
+
+    /** Whether the calling thread is one of this transport's event loops. */
+    public boolean inAnyEventLoop() {
+        for (EventExecutor executor : group) {
+            if (executor.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Stops accepting and shuts the event loops down, waiting up to a few seconds. */
+    @Override
+    public void close() {
+        stopAccepting();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (!group.isTerminated()) {
+            LOG.log(System.Logger.Level.WARNING, "event loops did not stop within 10 s");
+        }
+    }
+
+}
