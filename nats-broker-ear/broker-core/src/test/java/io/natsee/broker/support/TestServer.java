@@ -1,10 +1,7 @@
 package io.natsee.broker.support;
 
-import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.util.Objects;
-
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A running server under test, reached on {@link #host()}:{@link #port()}. Created by
@@ -42,36 +39,8 @@ public interface TestServer extends AutoCloseable {
         public TestServer start(Options options) {
             return switch (this) {
                 case REFERENCE -> ReferenceServer.start(options);
-                case NATSEE -> startNatsee(options);
+                case NATSEE -> NatseeServer.start(options);
             };
-        }
-
-        /**
-         * Loads {@code NatseeServer} by name so that this suite compiles before the broker exists;
-         * the NATSEE variants are skipped until it does.
-         */
-        private static TestServer startNatsee(Options options) {
-            Class<?> type;
-            try {
-                type = Class.forName("io.natsee.broker.support.NatseeServer");
-            } catch (ClassNotFoundException e) {
-                Assumptions.abort("io.natsee.broker.Broker is not available yet (no NatseeServer)");
-                throw new IllegalStateException("unreachable");
-            }
-            try {
-                return (TestServer) type.getMethod("start", Options.class).invoke(null, options);
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException r) {
-                    throw r;
-                }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException("cannot start the broker: " + cause, cause);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("NatseeServer has no static start(Options)", e);
-            }
         }
     }
 
