@@ -461,6 +461,9 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         if (pending > maxPending / 2) {
             requestStall(producer);
         }
+        if (out.full() && channel.inEventLoop()) {
+            flushLocked();
+        }
         return true;
     }
 
@@ -616,6 +619,13 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         pingTimer = null;
         if (closed) {
             return;
+        }
+        if (locking) {
+            synchronized (this) {
+                out.shrinkIfIdle();
+            }
+        } else {
+            out.shrinkIfIdle();
         }
         long now = System.nanoTime();
         long interval = server.options.pingInterval().toNanos();

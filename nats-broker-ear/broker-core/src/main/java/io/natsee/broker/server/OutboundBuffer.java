@@ -14,8 +14,10 @@ final class OutboundBuffer {
 
     /** Starting capacity, and the size an idle buffer shrinks back to. */
     static final int INITIAL_CAPACITY = 4096;
-    /** A buffer above this capacity is shrunk when it is flushed empty. */
-    static final int SHRINK_ABOVE = 256 * 1024;
+    /** A buffer above this capacity is shrunk when it is flushed empty (only very large messages get there). */
+    static final int SHRINK_ABOVE = 512 * 1024;
+    /** Connections flush as soon as this much is queued, so buffers stay small and bytes move early. */
+    static final int FLUSH_THRESHOLD = 64 * 1024;
 
     private byte[] bytes = new byte[INITIAL_CAPACITY];
     private int length;
@@ -32,12 +34,29 @@ final class OutboundBuffer {
         return length == 0;
     }
 
-    /** Forgets the content after it was handed to the transport; shrinks a large buffer. */
+    /** Forgets the content after it was handed to the transport; shrinks a very large buffer. */
     void clear() {
         length = 0;
         if (bytes.length > SHRINK_ABOVE) {
             bytes = new byte[INITIAL_CAPACITY];
         }
+    }
+
+    /** Whether enough is queued to flush without waiting for the end of the read. */
+    boolean full() {
+        return length >= FLUSH_THRESHOLD;
+    }
+
+    /** Gives back the memory of an empty buffer that grew; for connections that went idle. */
+    void shrinkIfIdle() {
+        if (length == 0 && bytes.length > INITIAL_CAPACITY) {
+            bytes = new byte[INITIAL_CAPACITY];
+        }
+    }
+
+    /** The current capacity in bytes. */
+    int capacity() {
+        return bytes.length;
     }
 
     /** Makes room for {@code more} bytes. */
@@ -82,6 +101,10 @@ final class OutboundBuffer {
             bytes[length++] = (byte) ('0' + value);
             return;
         }
+        if (value < 1_000_000_000L) {
+            putDecimal((int) value);
+            return;
+        }
         int digits = 0;
         for (long v = value; v > 0; v /= 10) {
             digits++;
@@ -91,6 +114,21 @@ final class OutboundBuffer {
             bytes[--at] = (byte) ('0' + (v % 10));
         }
         length += digits;
+    }
+
+    /** Int arithmetic for the common sizes: the JIT turns division by 10 into a multiply. */
+    private void putDecimal(int value) {
+        int digits = value < 100 ? 2 : value < 1000 ? 3 : value < 10_000 ? 4 : value < 100_000 ? 5
+                : value < 1_000_000 ? 6 : value < 10_000_000 ? 7 : value < 100_000_000 ? 8 : 9;
+        byte[] b = bytes;
+        int at = length + digits;
+        length = at;
+        int v = value;
+        do {
+            int q = v / 10;
+            b[--at] = (byte) ('0' + (v - q * 10));
+            v = q;
+        } while (v != 0);
     }
 
     /** Appends an ASCII string with room reserved here. */
