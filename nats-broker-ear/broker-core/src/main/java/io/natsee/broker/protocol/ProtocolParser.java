@@ -142,7 +142,17 @@ public final class ProtocolParser {
                 case OP_CONN -> state = expect(b, 'E', OP_CONNE, buffer, i, end);
                 case OP_CONNE -> state = expect(b, 'C', OP_CONNEC, buffer, i, end);
                 case OP_CONNEC -> state = expect(b, 'T', OP_CONNECT, buffer, i, end);
-                case OP_CONNECT -> state = expectSpace(b, CONNECT_SPACE, buffer, i, end);
+                case OP_CONNECT -> {
+                    if (b == '\r' || b == '\n') {
+                        // A bare CONNECT: empty arguments, which the handler refuses silently as nats-server does.
+                        state = CONNECT_ARGS;
+                        argumentsStart = i;
+                        copyingArguments = false;
+                        argumentCopyLength = 0;
+                        continue;
+                    }
+                    state = expectSpace(b, CONNECT_SPACE, buffer, i, end);
+                }
                 case OP_I -> state = expect(b, 'N', OP_IN, buffer, i, end);
                 case OP_IN -> state = expect(b, 'F', OP_INF, buffer, i, end);
                 case OP_INF -> state = expect(b, 'O', OP_INFO, buffer, i, end);

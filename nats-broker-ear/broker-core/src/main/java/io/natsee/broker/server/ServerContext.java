@@ -72,7 +72,7 @@ public final class ServerContext implements ChannelAcceptor {
     /** The INFO line sent to a new client: the server's fields, then the client's id and address. */
     byte[] infoFor(long clientId, String clientIp) {
         String line = infoPrefix + ",\"client_id\":" + clientId + ",\"client_ip\":\""
-                + JsonStringEncoder.getInstance().quoteAsString(clientIp) + "\"} \r\n";
+                + new String(JsonStringEncoder.getInstance().quoteAsString(clientIp)) + "\"} \r\n";
         return line.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -129,7 +129,10 @@ public final class SubjectTrie {
         List<Subscription> plain = new ArrayList<>();
         Map<String, List<Subscription>> queues = null;
         String[] tokens = tokens(subject);
-        queues = collect(root, tokens, 0, plain, queues);
+        if (!hasEmptyToken(tokens)) {
+            // nats-server delivers a subject with an empty token ("a..b", ".a", "a.") to nobody.
+            queues = collect(root, tokens, 0, plain, queues);
+        }
         MatchResult result;
         if (plain.isEmpty() && queues == null) {
             result = MatchResult.EMPTY;
@@ -262,6 +265,15 @@ public final class SubjectTrie {
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i) == subscription) {
                 list.remove(i);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasEmptyToken(String[] tokens) {
+        for (String token : tokens) {
+            if (token.isEmpty()) {
                 return true;
             }
         }
