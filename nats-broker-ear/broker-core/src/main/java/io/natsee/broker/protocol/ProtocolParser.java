@@ -199,19 +199,43 @@ public final class ProtocolParser {
     }
 
     private int readArguments(ByteBuffer buffer, int from, int end) throws ProtocolException {
+        // One pass finds the line feed and, when the line is whole in this read, its fields.
         int lineFeed = -1;
+        int count = 0;
+        boolean inField = false;
+        final int[] fields = this.fields;
         for (int j = from; j < end; j++) {
-            if (buffer.get(j) == '\n') {
+            byte b = buffer.get(j);
+            if (b == '\n') {
                 lineFeed = j;
                 break;
+            }
+            if (b == ' ' || b == '\t') {
+                if (inField) {
+                    if (count < MAX_FIELDS) {
+                        fields[2 * count + 1] = j;
+                    }
+                    count++;
+                    inField = false;
+                }
+            } else if (!inField) {
+                if (count < MAX_FIELDS) {
+                    fields[2 * count] = j;
+                }
+                inField = true;
             }
         }
         if (lineFeed < 0) {
             int start = copyingArguments ? from : argumentsStart;
             appendArguments(buffer, start, end);
-            if (argumentCopyLength > maxControlLine) {
+            int kept = argumentCopyLength;
+            if (kept > 0 && argumentCopy[kept - 1] == '\r') {
+                kept--; // the CR of the line's end, whose LF is in the next read
+            }
+            if (kept > maxControlLine) {
                 throw new ProtocolException(Kind.MAX_CONTROL_LINE, state,
-                        "control line of more than " + maxControlLine + " bytes");
+                        "control line of more than " + maxControlLine + " bytes: '"
+                                + ProtocolException.snippet(argumentCopyBuffer, 0, kept) + "'");
             }
             return end;
         }
@@ -223,29 +247,51 @@ public final class ProtocolParser {
             args = argumentCopyBuffer;
             start = 0;
             stop = argumentCopyLength;
+            if (stop > start && args.get(stop - 1) == '\r') {
+                stop--;
+            }
+            count = split(args, start, stop, fields);
         } else {
             args = buffer;
             start = argumentsStart;
             stop = lineFeed;
-        }
-        if (stop > start && args.get(stop - 1) == '\r') {
-            stop--;
+            if (inField) {
+                if (count < MAX_FIELDS) {
+                    fields[2 * count + 1] = lineFeed;
+                }
+                count++;
+            }
+            if (stop > start && args.get(stop - 1) == '\r') {
+                stop--;
+                // The last field touches the line feed: it ends with this CR, which is not part of it.
+                int last = count - 1;
+                if (count <= MAX_FIELDS && last >= 0 && fields[2 * last + 1] == lineFeed) {
+                    fields[2 * last + 1] = stop;
+                    if (stop == fields[2 * last]) {
+                        count--;
+                    }
+                }
+            }
+            count = Math.min(count, MAX_FIELDS + 1);
         }
         if (stop - start > maxControlLine) {
             throw new ProtocolException(Kind.MAX_CONTROL_LINE, state,
-                    "control line of " + (stop - start) + " bytes, more than " + maxControlLine);
+                    "control line of " + (stop - start) + " bytes, more than " + maxControlLine + ": '"
+                            + ProtocolException.snippet(args, start, stop) + "'");
         }
         ParserState current = state;
-        state = OP_START;
         switch (current) {
-            case PUB_ARGS -> startPayload(args, start, stop, false);
-            case HPUB_ARGS -> startPayload(args, start, stop, true);
-            case SUB_ARGS -> dispatchSub(args, start, stop);
-            case UNSUB_ARGS -> dispatchUnsub(args, start, stop);
+            case PUB_ARGS -> startPayload(args, start, stop, false, count);
+            case HPUB_ARGS -> startPayload(args, start, stop, true, count);
+            case SUB_ARGS -> dispatchSub(args, start, stop, count);
+            case UNSUB_ARGS -> dispatchUnsub(args, start, stop, count);
             case CONNECT_ARGS -> handler.onConnect(args, start, stop - start);
             case INFO_ARGS -> handler.onInfo(args, start, stop - start);
             case MINUS_ERR_ARGS -> handler.onErr(args, start, stop - start);
             default -> throw new IllegalStateException(current.name());
+        }
+        if (state != PAYLOAD) {
+            state = OP_START;
         }
         if (state == PAYLOAD) {
             // The payload's arguments stay where they are until the payload is complete.
@@ -260,10 +306,10 @@ public final class ProtocolParser {
     /** Where the pending PUB's arguments start in the read buffer, or -1 if they were copied. */
     private int argumentsBase;
 
-    private void startPayload(ByteBuffer args, int start, int stop, boolean headers) throws ProtocolException {
-        // Split into at most 5 fields: subject [reply] [header size] size.
+    /** The fields are in {@link #fields}: subject [reply] [header size] size. */
+    private void startPayload(ByteBuffer args, int start, int stop, boolean headers, int count)
+            throws ProtocolException {
         int[] fields = this.fields;
-        int count = split(args, start, stop, fields);
         int sizeField;
         int headerField = -1;
         if (!headers) {
@@ -306,7 +352,8 @@ public final class ProtocolParser {
         }
         if (size > maxPayload) {
             throw new ProtocolException(Kind.MAX_PAYLOAD, state,
-                    "payload of " + size + " bytes, more than " + maxPayload);
+                    "payload of " + size + " bytes, more than " + maxPayload + ": '"
+                            + ProtocolException.snippet(args, start, stop) + "'");
         }
         pendingHeaders = headers;
         headerSize = (int) header;
@@ -354,7 +401,7 @@ public final class ProtocolParser {
 
     /** The arguments of a pending PUB reach at least to its last field; copy that much. */
     private int argumentEndForCopy() {
-        return Math.max(subjectStart + subjectLength, replyStart + replyLength);
+        return replyLength > 0 ? replyStart + replyLength : subjectStart + subjectLength;
     }
 
     private void checkPayloadEnd(ByteBuffer buffer, int at) throws ProtocolException {
@@ -388,9 +435,8 @@ public final class ProtocolParser {
         }
     }
 
-    private void dispatchSub(ByteBuffer args, int start, int stop) throws ProtocolException {
+    private void dispatchSub(ByteBuffer args, int start, int stop, int count) throws ProtocolException {
         int[] fields = this.fields;
-        int count = split(args, start, stop, fields);
         if (count == 2) {
             handler.onSub(args, fields[0], fields[1] - fields[0], 0, 0, fields[2], fields[3] - fields[2]);
         } else if (count == 3) {
@@ -401,9 +447,8 @@ public final class ProtocolParser {
         }
     }
 
-    private void dispatchUnsub(ByteBuffer args, int start, int stop) throws ProtocolException {
+    private void dispatchUnsub(ByteBuffer args, int start, int stop, int count) throws ProtocolException {
         int[] fields = this.fields;
-        int count = split(args, start, stop, fields);
         if (count == 1) {
             handler.onUnsub(args, fields[0], fields[1] - fields[0], -1);
         } else if (count == 2) {
@@ -413,8 +458,10 @@ public final class ProtocolParser {
         }
     }
 
-    /** Start and end of up to 5 fields; returns the field count (6 meaning "more than 5"). */
-    private final int[] fields = new int[10];
+    /** Fields a control line may have; one more means "too many". */
+    private static final int MAX_FIELDS = 5;
+    /** Start and end of up to 5 fields of the current control line. */
+    private final int[] fields = new int[2 * MAX_FIELDS];
 
     private static int split(ByteBuffer args, int start, int stop, int[] fields) {
         int count = 0;
@@ -425,8 +472,8 @@ public final class ProtocolParser {
                 i++;
                 continue;
             }
-            if (count == 5) {
-                return 6;
+            if (count == MAX_FIELDS) {
+                return MAX_FIELDS + 1;
             }
             int fieldStart = i;
             while (i < stop) {
@@ -443,9 +490,9 @@ public final class ProtocolParser {
         return count;
     }
 
-    /** A decimal size as nats-server's parseSize reads it: digits only, else -1. */
+    /** A decimal size as nats-server's parseSize reads it: 1 to 9 digits, else -1. */
     static long parseSize(ByteBuffer buffer, int start, int stop) {
-        if (start == stop || stop - start > 18) {
+        if (start == stop || stop - start > 9) {
             return -1;
         }
         long value = 0;
