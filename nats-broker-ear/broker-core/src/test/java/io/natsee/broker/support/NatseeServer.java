@@ -9,8 +9,11 @@ import io.natsee.broker.BrokerOptions;
 
 /**
  * Our in-process {@link Broker} as a {@link TestServer}, bound to 127.0.0.1. Started by
- * {@link TestServer.Kind#NATSEE}. The subject match cache is on,
- * as in production.
+ * {@link TestServer.Kind#NATSEE}. The subject match cache is on and one event loop serves
+ * every connection, as in production on small machines; the system properties
+ * {@code natsee.test.eventLoops} and {@code natsee.test.matchCache} change both, so that the
+ * build runs the black-box suite a second time with several loops (the locking delivery path)
+ * and without the cache.
  */
 public final class NatseeServer implements TestServer {
 
@@ -29,7 +32,8 @@ public final class NatseeServer implements TestServer {
         BrokerOptions.Builder builder = BrokerOptions.builder()
                 .host(HOST)
                 .port(options.port() == 0 ? -1 : options.port())
-                .matchCache(true);
+                .matchCache(Boolean.parseBoolean(System.getProperty("natsee.test.matchCache", "true")))
+                .eventLoops(Integer.getInteger("natsee.test.eventLoops", 1));
         if (options.maxPayload() != null) {
             builder.maxPayload(options.maxPayload());
         }
