@@ -141,14 +141,14 @@ public final class MonitorService {
         httpRequests.computeIfAbsent(path, key -> new LongAdder()).increment();
     }
 
-    private static double seconds(Duration duration) {
-        return duration.toNanos() / 1e9;
-    }
-
     /** The requests counted per path, sorted by path. */
     public Map<String, Long> httpRequestStats() {
         Map<String, Long> stats = new TreeMap<>();
         httpRequests.forEach((path, count) -> stats.put(path, count.sum()));
         return stats;
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
     }
 }

@@ -1,0 +1,49 @@
+package io.natsee.broker.cli;
+
+/** The {@code --help} text: nats-server's options, with the ones not supported yet marked. */
+final class Usage {
+
+    /** Printed to standard output by {@code -h}, {@code --help} and the command {@code help}. */
+    static final String TEXT = """
+
+            Usage: natsee-server [options]
+
+            Server Options:
+                -a, --addr, --net <host>         Bind to host address (default: 0.0.0.0)
+                -p, --port <port>                Use port for clients (default: 4222; -1: any free port)
+                -n, --name
+                    --server_name <server_name>  Server name (default: auto)
+                -P, --pid <file>                 File to store PID (removed on exit)
+                -m, --http_port <port>           Use port for http monitoring (-1: any free port)
+                -c, --config <file>              Configuration file
+                -t                               Test configuration and exit
+                    --event_loops <number>       IO event loops (default: 1 on 2 cores or fewer, else half the cores)
+
+            Logging Options:
+                -l, --log <file>                 File to redirect log output
+                -T, --logtime                    Timestamp log entries (default: true)
+                -D, --debug                      Enable debugging output
+                -V, --trace                      Trace the raw protocol
+                -VV                              Verbose trace (same as -V: no system account traffic)
+                -DV                              Debug and trace
+                -DVV                             Debug and verbose trace
+
+            Common Options:
+                -h, --help                       Show this message
+                -v, --version                    Show version
+
+            Recognised but not supported yet (the server refuses to start with them):
+                -ms, --https_port, -sl, --signal, --client_advertise, --ports_file_dir,
+                -s, --syslog, -r, --remote_syslog, --log_size_limit, --max_traced_msg_len,
+                -js, --jetstream, -sd, --store_dir, --profile,
+                --user, --pass, --auth,
+                --tls, --tlscert, --tlskey, --tlsverify, --tlscacert, --help_tls,
+                --routes, --cluster, --cluster_name, --no_advertise, --cluster_advertise,
+                --connect_retries, --cluster_listen
+
+            Flags take one or two dashes, and values as --port=4222 or --port 4222.
+            """;
+
+    private Usage() {
+    }
+}
