@@ -1,0 +1,210 @@
+package io.natsee.broker.subject;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The per-thread byte-keyed match cache. Parameterized by whether the trie's own cache is on,
+ * so the two cache levels are checked together and apart.
+ */
+class MatchCacheTest {
+
+    private static final SubjectTrieTest.Owner OWNER = new SubjectTrieTest.Owner(1);
+
+    private static Subscription insert(SubjectTrie trie, String subject) {
+        Subscription subscription = new Subscription(OWNER, subject, null, "1");
+        trie.insert(subscription);
+        return subscription;
+    }
+
+    private static ByteBuffer heap(String subject) {
+        return ByteBuffer.wrap(subject.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static MatchResult match(MatchCache cache, String subject) {
+        return cache.match(heap(subject), 0, subject.length());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void hitReturnsTheSameResultWithoutAskingTheTrie(boolean trieCache) {
+        SubjectTrie trie = new SubjectTrie(trieCache);
+        Subscription subscription = insert(trie, "foo.*");
+        MatchCache cache = new MatchCache(trie, true);
+        MatchResult first = match(cache, "foo.bar");
+        assertArrayEquals(new Subscription[] {subscription}, first.plain());
+        assertEquals(1, cache.size());
+        long trieMatches = trie.statistics().matches();
+        for (int i = 0; i < 10; i++) {
+            assertSame(first, match(cache, "foo.bar"));
+        }
+        assertEquals(trieMatches, trie.statistics().matches(), "hits do not reach the trie");
+        assertEquals(1, cache.size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void distinctSubjectsOfTheSameLengthAreDistinctEntries(boolean trieCache) {
+        SubjectTrie trie = new SubjectTrie(trieCache);
+        Subscription bar = insert(trie, "foo.bar");
+        Subscription baz = insert(trie, "foo.baz");
+        MatchCache cache = new MatchCache(trie, true);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(new Subscription[] {bar}, match(cache, "foo.bar").plain());
+            assertArrayEquals(new Subscription[] {baz}, match(cache, "foo.baz").plain());
+            assertTrue(match(cache, "foo.bax").isEmpty());
+        }
+        assertEquals(3, cache.size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void generationChangeInvalidates(boolean trieCache) {
+        SubjectTrie trie = new SubjectTrie(trieCache);
+        MatchCache cache = new MatchCache(trie, true);
+        assertTrue(match(cache, "foo.bar").isEmpty());
+        match(cache, "other");
+        assertEquals(2, cache.size());
+
+        Subscription star = insert(trie, "foo.*");
+        assertArrayEquals(new Subscription[] {star}, match(cache, "foo.bar").plain(), "a match after an insert sees it");
+        assertEquals(1, cache.size(), "the whole cache was dropped");
+
+        Subscription unrelated = insert(trie, "unrelated");
+        MatchResult again = match(cache, "foo.bar");
+        assertArrayEquals(new Subscription[] {star}, again.plain());
+        assertEquals(1, cache.size(), "any change empties it, even one that cannot match");
+
+        assertTrue(trie.remove(star));
+        assertTrue(match(cache, "foo.bar").isEmpty(), "a match after a remove no longer holds it");
+        assertTrue(trie.remove(unrelated));
+        assertTrue(match(cache, "unrelated").isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void capacityIsBounded(boolean trieCache) {
+        SubjectTrie trie = new SubjectTrie(trieCache);
+        Subscription all = insert(trie, ">");
+        MatchCache cache = new MatchCache(trie, true);
+        for (int i = 0; i < MatchCache.CAPACITY; i++) {
+            assertArrayEquals(new Subscription[] {all}, match(cache, "s." + i).plain());
+        }
+        assertEquals(MatchCache.CAPACITY, cache.size());
+        for (int i = 0; i < MatchCache.CAPACITY + 10; i++) {
+            assertArrayEquals(new Subscription[] {all}, match(cache, "t." + i).plain());
+            assertTrue(cache.size() <= MatchCache.CAPACITY);
+        }
+        assertEquals(10, cache.size(), "emptied when full, then refilled");
+        // Entries from before the cache was emptied are still answered correctly.
+        assertArrayEquals(new Subscription[] {all}, match(cache, "s.0").plain());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void keysAreBytesAtAnyOffsetOfHeapAndDirectBuffers(boolean trieCache) {
+        SubjectTrie trie = new SubjectTrie(trieCache);
+        Subscription subscription = insert(trie, "foo.bar");
+        MatchCache cache = new MatchCache(trie, true);
+
+        byte[] chunk = "PUB foo.bar 5\r\nPUB foo.bar.baz 1\r\n".getBytes(StandardCharsets.US_ASCII);
+        MatchResult heapResult = cache.match(ByteBuffer.wrap(chunk), 4, 7);
+        assertArrayEquals(new Subscription[] {subscription}, heapResult.plain());
+
+        ByteBuffer direct = ByteBuffer.allocateDirect(chunk.length).put(chunk).flip();
+        assertSame(heapResult, cache.match(direct, 19, 7), "same bytes at another offset of a direct buffer");
+        ByteBuffer slice = ByteBuffer.wrap(chunk, 15, 19).slice(); // array offset 15, position 0
+        assertSame(heapResult, cache.match(slice, 4, 7));
+        assertEquals(1, cache.size());
+
+        assertTrue(cache.match(direct, 19, 11).isEmpty(), "foo.bar.baz, a longer key at the same offset");
+        assertEquals(2, cache.size());
+        assertEquals(0, direct.position(), "lookups do not move the buffer");
+
+        // The key is a copy: changing the buffer afterwards does not change the entry.
+        chunk[4] = 'x';
+        assertTrue(cache.match(ByteBuffer.wrap(chunk), 4, 7).isEmpty(), "xoo.bar");
+        assertSame(heapResult, match(cache, "foo.bar"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void lastWasLiteralOnMissesAndHits(boolean trieCache) {
+        SubjectTrie trie = new SubjectTrie(trieCache);
+        MatchCache cache = new MatchCache(trie, true);
+        for (int pass = 0; pass < 2; pass++) {
+            match(cache, "foo.bar");
+            assertTrue(cache.lastWasLiteral());
+            match(cache, "foo.*");
+            assertFalse(cache.lastWasLiteral());
+            match(cache, "foo*.bar");
+            assertTrue(cache.lastWasLiteral());
+            match(cache, "foo..bar");
+            assertFalse(cache.lastWasLiteral());
+            match(cache, ">");
+            assertFalse(cache.lastWasLiteral());
+        }
+        assertEquals(5, cache.size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void disabledCacheAsksTheTrieEveryTime(boolean trieCache) {
+        SubjectTrie trie = new SubjectTrie(trieCache);
+        Subscription subscription = insert(trie, "foo.>");
+        MatchCache cache = new MatchCache(trie, false);
+        long before = trie.statistics().matches();
+        for (int i = 0; i < 5; i++) {
+            assertArrayEquals(new Subscription[] {subscription}, match(cache, "foo.bar").plain());
+        }
+        assertEquals(before + 5, trie.statistics().matches());
+        assertEquals(0, cache.size());
+        match(cache, "foo.*");
+        assertFalse(cache.lastWasLiteral());
+        match(cache, "foo.bar");
+        assertTrue(cache.lastWasLiteral());
+    }
+
+    @Test
+    void clearDropsEveryEntry() {
+        SubjectTrie trie = new SubjectTrie();
+        insert(trie, "foo");
+        MatchCache cache = new MatchCache(trie, true);
+        MatchResult first = match(cache, "foo");
+        match(cache, "bar");
+        cache.clear();
+        assertEquals(0, cache.size());
+        MatchResult again = match(cache, "foo");
+        assertArrayEquals(first.plain(), again.plain());
+        assertEquals(1, cache.size());
+        cache.clear();
+        cache.clear();
+        assertEquals(0, cache.size());
+    }
+
+    @Test
+    void twoCachesOverOneTrieAreIndependent() {
+        SubjectTrie trie = new SubjectTrie(false);
+        Subscription first = insert(trie, "foo");
+        MatchCache one = new MatchCache(trie, true);
+        MatchCache two = new MatchCache(trie, true);
+        MatchResult fromOne = match(one, "foo");
+        MatchResult fromTwo = match(two, "foo");
+        assertNotSame(fromOne, fromTwo, "the trie's own cache is off, so each asked the trie");
+        assertSame(fromOne, match(one, "foo"));
+        assertSame(fromTwo, match(two, "foo"));
+        Subscription second = insert(trie, "foo");
+        assertArrayEquals(new Subscription[] {first, second}, match(one, "foo").plain());
+        assertArrayEquals(new Subscription[] {first, second}, match(two, "foo").plain());
+    }
+}
