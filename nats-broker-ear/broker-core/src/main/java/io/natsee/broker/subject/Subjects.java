@@ -32,7 +32,7 @@ public final class Subjects {
                 tokenStart = i + 1;
             } else {
                 char c = subject.charAt(i);
-                if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f') {
                     return false;
                 }
             }
@@ -47,7 +47,7 @@ public final class Subjects {
         }
         for (int i = 0; i < queue.length(); i++) {
             char c = queue.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f') {
                 return false;
             }
         }
