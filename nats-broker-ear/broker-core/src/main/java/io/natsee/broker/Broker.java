@@ -1,5 +1,6 @@
 package io.natsee.broker;
 
+import io.natsee.broker.monitor.MonitorService;
 import io.natsee.broker.server.ServerContext;
 import io.natsee.broker.transport.NettyTransport;
 import java.io.IOException;
@@ -26,6 +27,7 @@ public final class Broker implements AutoCloseable {
     private final Clock clock;
     private final String serverId;
     private final CountDownLatch ready = new CountDownLatch(1);
+    private final MonitorService monitor;
     private volatile ServerContext context;
     private volatile NettyTransport transport;
     private volatile int port = -1;
@@ -46,6 +48,7 @@ public final class Broker implements AutoCloseable {
         this.threadFactory = threadFactory;
         this.clock = clock;
         this.serverId = newServerId();
+        this.monitor = new MonitorService(this, clock);
     }
 
     /** Binds the client port and starts serving; returns once the port accepts connections. */
@@ -127,6 +130,11 @@ public final class Broker implements AutoCloseable {
             return new BrokerStatistics(0, 0, 0, 0, 0, 0, 0, 0, null);
         }
         return server.statistics();
+    }
+
+    /** The monitoring data methods ({@code /varz}, {@code /healthz}), shared by every adapter. */
+    public MonitorService monitor() {
+        return monitor;
     }
 
     /** The engine's shared state, for monitoring; {@code null} before start. */

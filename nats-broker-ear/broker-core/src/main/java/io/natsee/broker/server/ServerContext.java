@@ -76,9 +76,9 @@ public final class ServerContext implements ChannelAcceptor {
         return line.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The Go field of INFO names the runtime; ours is Java. */
+    /** The Go field of INFO (and /varz) names the runtime; ours is Java. */
     private static String runtimeVersion() {
-        return "java" + Runtime.version().feature() + "." + Runtime.version().interim() + "." + Runtime.version().update();
+        return "java" + Runtime.version();
     }
 
     @Override

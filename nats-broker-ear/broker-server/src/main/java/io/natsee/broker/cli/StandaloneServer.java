@@ -35,7 +35,7 @@ public final class StandaloneServer implements AutoCloseable {
     public StandaloneServer(BrokerOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.broker = new Broker(options);
-        this.monitor = new MonitorService(broker);
+        this.monitor = broker.monitor();
     }
 
     /**
