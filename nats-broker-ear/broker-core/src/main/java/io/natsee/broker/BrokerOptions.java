@@ -1,5 +1,7 @@
 package io.natsee.broker;
 
+import io.natsee.broker.auth.AuthOptions;
+import io.natsee.broker.tls.TlsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -33,6 +35,9 @@ public final class BrokerOptions {
     private final Path pidFile;
     private final int eventLoops;
     private final boolean matchCache;
+    private final AuthOptions authorization;
+    private final TlsOptions tls;
+    private final Path configFile;
 
     private BrokerOptions(Builder b) {
         this.host = b.host;
@@ -55,6 +60,9 @@ public final class BrokerOptions {
         this.pidFile = b.pidFile;
         this.eventLoops = b.eventLoops;
         this.matchCache = b.matchCache;
+        this.authorization = b.authorization;
+        this.tls = b.tls;
+        this.configFile = b.configFile;
     }
 
     /** A builder holding every default. */
@@ -85,6 +93,9 @@ public final class BrokerOptions {
         b.pidFile = pidFile;
         b.eventLoops = eventLoops;
         b.matchCache = matchCache;
+        b.authorization = authorization;
+        b.tls = tls;
+        b.configFile = configFile;
         return b;
     }
 
@@ -209,6 +220,26 @@ public final class BrokerOptions {
         return matchCache;
     }
 
+    /** Authentication and authorization of clients; {@code null} when clients need none. */
+    public AuthOptions authorization() {
+        return authorization;
+    }
+
+    /** TLS on the client port; {@code null} for plain TCP. */
+    public TlsOptions tls() {
+        return tls;
+    }
+
+    /** The configuration file these options were read from, for reloading; {@code null} if none. */
+    public Path configFile() {
+        return configFile;
+    }
+
+    /** The auth timeout in effect: the authorization block's, else {@link #authTimeout()}. */
+    public java.time.Duration effectiveAuthTimeout() {
+        return authorization != null && authorization.timeout() != null ? authorization.timeout() : authTimeout;
+    }
+
     @Override
     public String toString() {
         return "BrokerOptions[host=" + host + ", port=" + port + ", httpPort=" + httpPort
@@ -216,7 +247,8 @@ public final class BrokerOptions {
                 + ", maxControlLine=" + maxControlLine + ", maxPending=" + maxPending
                 + ", maxConnections=" + maxConnections + ", maxSubscriptions=" + maxSubscriptions
                 + ", pingInterval=" + pingInterval + ", pingMax=" + pingMax
-                + ", writeDeadline=" + writeDeadline + ", eventLoops=" + eventLoops + "]";
+                + ", writeDeadline=" + writeDeadline + ", eventLoops=" + eventLoops
+                + ", authorization=" + authorization + ", tls=" + (tls != null) + "]";
     }
 
     /** Builds {@link BrokerOptions}; every setter validates its argument. */
@@ -241,8 +273,30 @@ public final class BrokerOptions {
         private Path pidFile;
         private int eventLoops = BrokerDefaults.eventLoops();
         private boolean matchCache = true;
+        private AuthOptions authorization;
+        private TlsOptions tls;
+        private Path configFile;
 
         private Builder() {
+        }
+
+        /** Client authentication; {@code null} (or one that requires nothing) for none. */
+        public Builder authorization(AuthOptions authorization) {
+            this.authorization = authorization == null || !authorization.required() && authorization.timeout() == null
+                    ? null : authorization;
+            return this;
+        }
+
+        /** TLS on the client port; {@code null} for none. */
+        public Builder tls(TlsOptions tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** The configuration file, remembered for reloading. */
+        public Builder configFile(Path configFile) {
+            this.configFile = configFile;
+            return this;
         }
 
         public Builder host(String host) {
