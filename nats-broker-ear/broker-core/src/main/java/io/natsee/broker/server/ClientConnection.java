@@ -106,6 +106,9 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     void start() {
         out.append(server.infoFor(id, channel.remoteHost()));
         flush();
+        if (server.options.tls() != null) {
+            channel.startTls();
+        }
         long interval = server.options.pingInterval().toNanos();
         long first = Math.min(interval, FIRST_PING_NANOS);
         first += ThreadLocalRandom.current().nextLong(Math.max(1, first / 5));
@@ -168,6 +171,13 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         if (writable) {
             blockedSinceNanos = 0;
             resumeStalledProducers();
+        }
+    }
+
+    @Override
+    public void onTlsHandshake(Throwable failure) {
+        if (failure != null) {
+            close(CloseReason.TLS_HANDSHAKE_ERROR, null);
         }
     }
 

@@ -14,7 +14,9 @@ public enum CloseReason {
     PARSE_ERROR("Parse Error"),
     AUTHENTICATION_TIMEOUT("Authentication Timeout"),
     AUTHENTICATION_FAILURE("Authentication Failure"),
-    WRITE_ERROR("Write Error");
+    WRITE_ERROR("Write Error"),
+    TLS_HANDSHAKE_ERROR("TLS Handshake Failure"),
+    TLS_REQUIRED("Secure Connection - TLS Required");
 
     private final String text;
 

@@ -17,6 +17,12 @@ public interface ChannelListener {
     /** The socket's writability changed (a queue of unsent bytes grew past or fell below a mark). */
     void onWritabilityChanged(boolean writable);
 
+    /**
+     * The TLS handshake started by {@link TransportChannel#startTls()} ended; {@code failure} is
+     * {@code null} on success. On failure the transport closes the connection.
+     */
+    void onTlsHandshake(Throwable failure);
+
     /** The connection is closed, whoever closed it. Called once. */
     void onClosed();
 }

@@ -140,4 +140,14 @@ final class NettyChannel extends ChannelInboundHandlerAdapter implements Transpo
     public int loopIndex() {
         return loopIndex;
     }
+
+    @Override
+    public void startTls() {
+        throw new IllegalStateException("TLS is not configured on this transport");
+    }
+
+    @Override
+    public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+        return java.util.List.of();
+    }
 }

@@ -2,6 +2,7 @@ package io.natsee.broker.transport;
 
 import java.util.concurrent.TimeUnit;
 
+
 /**
  * One accepted connection as the protocol code sees it: bytes out, timers and tasks on the
  * connection's own IO thread, and close. Implementations hide the IO library.
@@ -46,6 +47,16 @@ public interface TransportChannel {
 
     /** The index of the IO thread serving this channel, from 0. */
     int loopIndex();
+
+    /**
+     * Upgrades the connection to TLS, as the server side of the handshake, once what was written
+     * so far (the INFO line) is sent; the transport must have been given TLS settings. The
+     * listener hears {@link ChannelListener#onTlsHandshake} when the handshake ends. IO thread only.
+     */
+    void startTls();
+
+    /** The client's certificate chain once a TLS handshake verified it; empty otherwise. */
+    java.util.List<java.security.cert.X509Certificate> peerCertificates();
 
     /** A scheduled task that can be cancelled. */
     interface Cancellable {
