@@ -22,7 +22,7 @@ public final class Broker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Broker.class.getName());
     private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
 
-    private final BrokerOptions options;
+    private volatile BrokerOptions options;
     private final ThreadFactory threadFactory;
     private final Clock clock;
     private final String serverId;
@@ -81,6 +81,54 @@ public final class Broker implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Listening for client connections on {0}:{1,number,#}", options.host(), port);
         LOG.log(System.Logger.Level.DEBUG, "IO: {0} event loop(s), {1}", netty.eventLoops(),
                 netty.nativeTransport() ? "native epoll" : "NIO");
+    }
+
+    /**
+     * Applies a changed configuration to the running broker, as nats-server's reload does for
+     * what this server can change at run time: the authorization (users, passwords, tokens,
+     * NKeys, permissions, auth timeout; existing clients are checked again, closed when they no
+     * longer authenticate, and lose subscriptions they may no longer have), and the logging
+     * switches (debug, trace, log file, which the launcher applies). Any other change is refused
+     * with an {@link IllegalArgumentException} naming the options, and nothing is applied.
+     */
+    public synchronized void reload(BrokerOptions newOptions) {
+        ServerContext server = context;
+        if (server == null || closed) {
+            throw new IllegalStateException("broker not running");
+        }
+        java.util.List<String> fixed = unreloadableChanges(options, newOptions);
+        if (!fixed.isEmpty()) {
+            throw new IllegalArgumentException("config reload not supported for " + String.join(", ", fixed));
+        }
+        server.reloadAuthorization(newOptions.authorization(), newOptions.effectiveAuthTimeout());
+        this.options = newOptions;
+        LOG.log(System.Logger.Level.INFO, "Reloaded server configuration");
+    }
+
+    private static java.util.List<String> unreloadableChanges(BrokerOptions a, BrokerOptions b) {
+        java.util.List<String> changed = new java.util.ArrayList<>();
+        check(changed, "host", a.host(), b.host());
+        check(changed, "port", a.port(), b.port());
+        check(changed, "http_host", a.httpHost(), b.httpHost());
+        check(changed, "http_port", a.httpPort(), b.httpPort());
+        check(changed, "server_name", a.serverName(), b.serverName());
+        check(changed, "max_payload", a.maxPayload(), b.maxPayload());
+        check(changed, "max_control_line", a.maxControlLine(), b.maxControlLine());
+        check(changed, "max_pending", a.maxPending(), b.maxPending());
+        check(changed, "max_connections", a.maxConnections(), b.maxConnections());
+        check(changed, "max_subscriptions", a.maxSubscriptions(), b.maxSubscriptions());
+        check(changed, "ping_interval", a.pingInterval(), b.pingInterval());
+        check(changed, "ping_max", a.pingMax(), b.pingMax());
+        check(changed, "write_deadline", a.writeDeadline(), b.writeDeadline());
+        check(changed, "event_loops", a.eventLoops(), b.eventLoops());
+        check(changed, "tls", a.tls(), b.tls());
+        return changed;
+    }
+
+    private static void check(java.util.List<String> changed, String name, Object before, Object after) {
+        if (!java.util.Objects.equals(before, after)) {
+            changed.add(name);
+        }
     }
 
     /** Waits until the client port accepts connections; false if that did not happen in time. */

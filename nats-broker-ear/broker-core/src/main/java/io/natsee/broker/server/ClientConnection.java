@@ -1,6 +1,10 @@
 package io.natsee.broker.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.natsee.broker.auth.Authenticator;
+import io.natsee.broker.auth.PermissionChecker;
+import io.natsee.broker.auth.Permissions;
+import io.natsee.broker.auth.ResponsePermission;
 import io.natsee.broker.protocol.ProtocolException;
 import io.natsee.broker.protocol.ProtocolHandler;
 import io.natsee.broker.protocol.ProtocolParser;
@@ -19,6 +23,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Base64;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -78,6 +84,8 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     long outBytes;
 
     private int pingsOutstanding;
+    private boolean firstPingSent;
+    private long outMsgsAtLastPingTick;
     private long lastActivityNanos;
     private long lastClientPingNanos;
     private long pingSentNanos;
@@ -89,6 +97,18 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     private final List<ClientConnection> stalledProducers = new ArrayList<>(0);
     private boolean stalled;
     private TransportChannel.Cancellable stallTimer;
+
+    // Authentication and permissions; see docs/LOCKING.md for which thread touches what.
+    private boolean authenticated;
+    private String nonce;
+    private Authenticator.Credentials credentials;
+    private volatile String authorizedUser;
+    private volatile PermissionChecker permissions;
+    /** Whether some wildcard subscription needs messages checked against the subscribe deny list. */
+    private volatile boolean deliveryFilter;
+    /** Reply subjects this client may answer (allow_responses): subject to uses left and deadline. */
+    private final Map<String, long[]> replyGrants = new ConcurrentHashMap<>();
+    private TransportChannel.Cancellable authTimer;
 
     ClientConnection(ServerContext server, TransportChannel channel, LoopContext loop, long id, boolean locking) {
         this.server = server;
@@ -104,8 +124,19 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
 
     /** Sends INFO and starts the keep-alive timer. Called on the connection's loop. */
     void start() {
-        out.append(server.infoFor(id, channel.remoteHost()));
+        Authenticator authenticator = server.authenticator();
+        authenticated = !authenticator.required();
+        if (authenticator.usesNonce()) {
+            byte[] random = new byte[11];
+            ThreadLocalRandom.current().nextBytes(random);
+            nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        }
+        out.append(server.infoFor(id, channel.remoteHost(), nonce));
         flush();
+        if (!authenticated) {
+            long timeout = server.authTimeout().toNanos();
+            authTimer = channel.schedule(this::onAuthTimeout, timeout, TimeUnit.NANOSECONDS);
+        }
         if (server.options.tls() != null) {
             channel.startTls();
         }
@@ -120,7 +151,7 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         closed = true;
         closeReason = reason;
         parser.stop();
-        out.append(server.infoFor(id, channel.remoteHost()));
+        out.append(server.infoFor(id, channel.remoteHost(), null));
         if (error != null) {
             out.append(errorLine(error));
         }
@@ -235,18 +266,121 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
             close(CloseReason.PROTOCOL_VIOLATION, "no responders requires headers support");
             return;
         }
+        if (!authorize(connect)) {
+            return;
+        }
         sendOk();
+    }
+
+    /** Checks the CONNECT's credentials when authentication is required; closes the client if they fail. */
+    private boolean authorize(JsonNode connect) {
+        Authenticator authenticator = server.authenticator();
+        if (!authenticator.required()) {
+            authenticated = true;
+            return true;
+        }
+        if (connect.hasNonNull("account") || connect.hasNonNull("new_account")) {
+            authorizationViolation();
+            return false;
+        }
+        credentials = new Authenticator.Credentials(text(connect, "user"), text(connect, "pass"),
+                text(connect, "auth_token"), text(connect, "nkey"), text(connect, "sig"));
+        Authenticator.Result result = authenticator.authenticate(credentials, nonce);
+        if (result == null) {
+            authorizationViolation();
+            return false;
+        }
+        authenticated = true;
+        if (authTimer != null) {
+            authTimer.cancel();
+            authTimer = null;
+        }
+        authorizedUser = result.user();
+        applyPermissions(result.permissions());
+        return true;
+    }
+
+    private static String text(JsonNode connect, String field) {
+        JsonNode value = connect.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private void applyPermissions(Permissions granted) {
+        permissions = PermissionChecker.unrestricted(granted) ? null : new PermissionChecker(granted);
+        if (permissions == null || permissions.responses() == null) {
+            replyGrants.clear();
+        }
+    }
+
+    private void authorizationViolation() {
+        close(CloseReason.AUTHENTICATION_FAILURE, "Authorization Violation");
+    }
+
+    private void onAuthTimeout() {
+        authTimer = null;
+        if (!authenticated && !closed) {
+            close(CloseReason.AUTHENTICATION_TIMEOUT, "Authentication Timeout");
+        }
+    }
+
+    /**
+     * After a configuration reload: checks this client's credentials again (closing it when they
+     * no longer pass), applies its new permissions, and drops subscriptions it may no longer
+     * have. Any thread; the work runs on the connection's loop.
+     */
+    void reauthorize() {
+        channel.execute(() -> {
+            if (closed || !authenticated) {
+                return;
+            }
+            Authenticator authenticator = server.authenticator();
+            if (!authenticator.required()) {
+                applyPermissions(Permissions.ALL);
+                return;
+            }
+            Authenticator.Result result = credentials == null ? null : authenticator.authenticate(credentials, nonce);
+            if (result == null) {
+                authorizationViolation();
+                return;
+            }
+            authorizedUser = result.user();
+            applyPermissions(result.permissions());
+            PermissionChecker checker = permissions;
+            if (checker == null) {
+                deliveryFilter = false;
+                return;
+            }
+            boolean filter = false;
+            for (Subscription subscription : new ArrayList<>(subscriptions.values())) {
+                if (!checker.canSubscribe(subscription.subject(), subscription.queue())) {
+                    removeSubscription(subscription);
+                    sendError(subscriptionViolation(subscription.subject(), subscription.queue()));
+                } else {
+                    filter |= checker.needsDeliveryFilter(subscription.subject());
+                }
+            }
+            deliveryFilter = filter;
+            flush();
+        });
     }
 
     @Override
     public void onPub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
                       ByteBuffer payload, int payloadOffset, int payloadLength) {
+        if (!authenticated) {
+            authorizationViolation();
+            return;
+        }
         publish(args, subjectOffset, subjectLength, replyOffset, replyLength, payload, payloadOffset, 0, payloadLength);
     }
 
     @Override
     public void onHpub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
                        ByteBuffer message, int messageOffset, int headerLength, int totalLength) {
+        if (!authenticated) {
+            authorizationViolation();
+            return;
+        }
         if (!headers) {
             // nats-server logs "message headers not supported" and closes without -ERR.
             close(CloseReason.PROTOCOL_VIOLATION, null);
@@ -257,6 +391,14 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
 
     private void publish(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
                          ByteBuffer payload, int payloadOffset, int headerLength, int totalLength) {
+        PermissionChecker checker = permissions;
+        if (checker != null) {
+            String subject = string(args, subjectOffset, subjectLength);
+            if (!checker.canPublish(subject) && !useReplyGrant(subject)) {
+                sendError("Permissions Violation for Publish to \"" + subject + "\"");
+                return;
+            }
+        }
         inMsgs++;
         inBytes += totalLength;
         LoopContext loop = this.loop;
@@ -306,9 +448,19 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     @Override
     public void onSub(ByteBuffer args, int subjectOffset, int subjectLength, int queueOffset, int queueLength,
                       int sidOffset, int sidLength) {
+        if (!authenticated) {
+            authorizationViolation();
+            return;
+        }
         String subject = string(args, subjectOffset, subjectLength);
         String queue = queueLength == 0 ? null : string(args, queueOffset, queueLength);
         String sid = string(args, sidOffset, sidLength);
+        PermissionChecker checker = permissions;
+        if (checker != null && !checker.canSubscribe(subject, queue)) {
+            // nats-server checks permissions before the subject's syntax.
+            sendError(subscriptionViolation(subject, queue));
+            return;
+        }
         if (!Subjects.isValidSubscribeSubject(subject) || (queue != null && !Subjects.isValidQueueName(queue))) {
             sendError("Invalid Subject");
             return;
@@ -322,12 +474,19 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
             Subscription subscription = new Subscription(this, subject, queue, sid);
             subscriptions.put(sid, subscription);
             server.trie.insert(subscription);
+            if (checker != null && checker.needsDeliveryFilter(subject)) {
+                deliveryFilter = true;
+            }
         }
         sendOk();
     }
 
     @Override
     public void onUnsub(ByteBuffer args, int sidOffset, int sidLength, long max) {
+        if (!authenticated) {
+            authorizationViolation();
+            return;
+        }
         Subscription subscription = subscriptions.get(string(args, sidOffset, sidLength));
         if (subscription != null) {
             boolean keep;
@@ -354,6 +513,35 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         return false;
     }
 
+    private static String subscriptionViolation(String subject, String queue) {
+        return "Permissions Violation for Subscription to \"" + subject + "\""
+                + (queue == null ? "" : " using queue \"" + queue + "\"");
+    }
+
+    /** Uses up one reply permission granted by allow_responses, if this subject has one left. */
+    private boolean useReplyGrant(String subject) {
+        long[] grant = replyGrants.get(subject);
+        if (grant == null) {
+            return false;
+        }
+        synchronized (grant) {
+            if (grant[1] != 0 && System.nanoTime() - grant[1] > 0) {
+                replyGrants.remove(subject, grant);
+                return false;
+            }
+            if (--grant[0] <= 0) {
+                replyGrants.remove(subject, grant);
+            }
+        }
+        return true;
+    }
+
+    /** Remembers that this client may answer the request it is being sent (allow_responses). */
+    private void grantReply(ByteBuffer args, int replyOffset, int replyLength, ResponsePermission responses) {
+        long deadline = responses.expires().isZero() ? 0 : System.nanoTime() + responses.expires().toNanos();
+        replyGrants.put(string(args, replyOffset, replyLength), new long[] {Math.max(1, responses.max()), deadline});
+    }
+
     private void removeSubscription(Subscription subscription) {
         if (subscriptions.remove(subscription.sid(), subscription)) {
             subscription.markRemoved();
@@ -363,12 +551,20 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
 
     @Override
     public void onPing() {
+        if (!authenticated) {
+            authorizationViolation();
+            return;
+        }
         lastClientPingNanos = System.nanoTime();
         queue(PONG);
     }
 
     @Override
     public void onPong() {
+        if (!authenticated) {
+            authorizationViolation();
+            return;
+        }
         pingsOutstanding = 0;
         if (pingSentNanos != 0) {
             rttNanos = System.nanoTime() - pingSentNanos;
@@ -383,6 +579,10 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
 
     @Override
     public void onErr(ByteBuffer buffer, int offset, int length) {
+        if (!authenticated) {
+            authorizationViolation();
+            return;
+        }
         // nats-server closes a client that sends -ERR.
         close(CloseReason.PROTOCOL_VIOLATION, null);
     }
@@ -434,6 +634,18 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         long max = subscription.max;
         if (max > 0 && subscription.delivered >= max) {
             return false;
+        }
+        if (deliveryFilter || permissions != null) {
+            PermissionChecker checker = permissions;
+            if (checker != null) {
+                if (deliveryFilter && checker.deniesDelivery(string(args, subjectOffset, subjectLength))) {
+                    return false;
+                }
+                ResponsePermission responses = checker.responses();
+                if (responses != null && replyLength > 0) {
+                    grantReply(args, replyOffset, replyLength, responses);
+                }
+            }
         }
         subscription.delivered++;
         boolean asHeaders = headerLength > 0 && headers;
@@ -625,6 +837,11 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
 
     // ---------------------------------------------------------------- keep-alive
 
+    /**
+     * Keep-alive as nats-server 2.9 does it: the first tick always pings (it measures the round
+     * trip); later ticks ping only a client that was idle for a whole interval, reading nothing
+     * and receiving nothing, and close it as stale when too many pings are unanswered.
+     */
     private void onPingTimer() {
         pingTimer = null;
         if (closed) {
@@ -639,8 +856,12 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         }
         long now = System.nanoTime();
         long interval = server.options.pingInterval().toNanos();
-        boolean needRtt = rttNanos == 0;
-        if (needRtt || (now - lastActivityNanos >= interval && now - lastClientPingNanos >= interval)) {
+        long delivered = outMsgs;
+        boolean received = delivered != outMsgsAtLastPingTick;
+        outMsgsAtLastPingTick = delivered;
+        boolean idle = now - lastActivityNanos >= interval && now - lastClientPingNanos >= interval && !received;
+        if (!firstPingSent || idle) {
+            firstPingSent = true;
             if (pingsOutstanding + 1 > server.options.pingMax()) {
                 close(CloseReason.STALE_CONNECTION, "Stale Connection");
                 return;
@@ -707,6 +928,10 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     }
 
     private void cancelTimers() {
+        if (authTimer != null) {
+            authTimer.cancel();
+            authTimer = null;
+        }
         if (pingTimer != null) {
             pingTimer.cancel();
             pingTimer = null;
@@ -745,6 +970,11 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
 
     public CloseReason closeReason() {
         return closeReason;
+    }
+
+    /** The authenticated user (name or NKey), or {@code null}. */
+    public String authorizedUser() {
+        return authorizedUser;
     }
 
     public long roundTripNanos() {

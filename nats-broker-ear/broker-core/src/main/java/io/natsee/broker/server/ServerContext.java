@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natsee.broker.BrokerDefaults;
 import io.natsee.broker.BrokerOptions;
 import io.natsee.broker.BrokerStatistics;
+import io.natsee.broker.auth.AuthOptions;
+import io.natsee.broker.auth.Authenticator;
 import io.natsee.broker.subject.SubjectTrie;
 import io.natsee.broker.transport.ChannelAcceptor;
 import io.natsee.broker.transport.ChannelListener;
@@ -39,6 +41,10 @@ public final class ServerContext implements ChannelAcceptor {
     private final AtomicLong slowConsumers = new AtomicLong();
     private final Instant start;
     private volatile String infoPrefix;
+    private volatile Authenticator authenticator;
+    private volatile java.time.Duration authTimeout;
+    private String advertisedHost;
+    private int advertisedPort;
     private volatile boolean shuttingDown;
 
     public ServerContext(BrokerOptions options, String serverId, int eventLoops, Clock clock) {
@@ -52,28 +58,77 @@ public final class ServerContext implements ChannelAcceptor {
             loops[i] = new LoopContext(i, trie, options.matchCache());
         }
         this.start = clock.instant();
+        this.authenticator = new Authenticator(options.authorization());
+        this.authTimeout = options.effectiveAuthTimeout();
+    }
+
+    /** How long a new client has to authenticate. */
+    java.time.Duration authTimeout() {
+        return authTimeout;
     }
 
     /** Sets the address advertised in INFO once the client port is bound. */
     public void listening(String host, int port) {
+        this.advertisedHost = host;
+        this.advertisedPort = port;
+        rebuildInfo();
+    }
+
+    /**
+     * Builds the server part of INFO, in nats-server's field order: identity, address, headers,
+     * then auth_required, tls_required and tls_verify when they hold, then max_payload.
+     */
+    private void rebuildInfo() {
         JsonStringEncoder encoder = JsonStringEncoder.getInstance();
         StringBuilder info = new StringBuilder(256);
         info.append("INFO {\"server_id\":\"").append(encoder.quoteAsString(serverId))
                 .append("\",\"server_name\":\"").append(encoder.quoteAsString(serverName))
                 .append("\",\"version\":\"").append(BrokerDefaults.VERSION)
                 .append("\",\"proto\":1,\"go\":\"").append(runtimeVersion())
-                .append("\",\"host\":\"").append(encoder.quoteAsString(host))
-                .append("\",\"port\":").append(port)
-                .append(",\"headers\":true")
-                .append(",\"max_payload\":").append(options.maxPayload());
+                .append("\",\"host\":\"").append(encoder.quoteAsString(advertisedHost))
+                .append("\",\"port\":").append(advertisedPort)
+                .append(",\"headers\":true");
+        if (authenticator.required()) {
+            info.append(",\"auth_required\":true");
+        }
+        if (options.tls() != null) {
+            info.append(",\"tls_required\":true");
+            if (options.tls().requiresClientCertificates()) {
+                info.append(",\"tls_verify\":true");
+            }
+        }
+        info.append(",\"max_payload\":").append(options.maxPayload());
         this.infoPrefix = info.toString();
     }
 
-    /** The INFO line sent to a new client: the server's fields, then the client's id and address. */
-    byte[] infoFor(long clientId, String clientIp) {
-        String line = infoPrefix + ",\"client_id\":" + clientId + ",\"client_ip\":\""
-                + new String(JsonStringEncoder.getInstance().quoteAsString(clientIp)) + "\"} \r\n";
-        return line.getBytes(StandardCharsets.UTF_8);
+    /**
+     * The INFO line sent to a new client: the server's fields, then the client's id and address,
+     * and the nonce it must sign when NKey users are configured ({@code null} otherwise).
+     */
+    byte[] infoFor(long clientId, String clientIp, String nonce) {
+        StringBuilder line = new StringBuilder(infoPrefix.length() + 96).append(infoPrefix)
+                .append(",\"client_id\":").append(clientId)
+                .append(",\"client_ip\":\"").append(JsonStringEncoder.getInstance().quoteAsString(clientIp)).append('"');
+        if (nonce != null) {
+            line.append(",\"nonce\":\"").append(nonce).append('"');
+        }
+        line.append("} \r\n");
+        return line.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** How clients authenticate now; replaced on reload. */
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /** Applies new authorization settings: INFO changes for new clients, and every client re-checks. */
+    public void reloadAuthorization(AuthOptions authorization, java.time.Duration authTimeout) {
+        this.authenticator = new Authenticator(authorization);
+        this.authTimeout = authTimeout;
+        rebuildInfo();
+        for (ClientConnection connection : connections.values()) {
+            connection.reauthorize();
+        }
     }
 
     /** The Go field of INFO (and /varz) names the runtime; ours is Java. */

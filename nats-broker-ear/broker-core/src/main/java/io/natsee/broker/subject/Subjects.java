@@ -97,6 +97,25 @@ public final class Subjects {
     }
 
     /**
+     * Whether two subscription subjects (wildcards allowed in both) can match a common literal
+     * subject: token by token, {@code *} meets anything, {@code >} meets the rest.
+     */
+    public static boolean overlaps(String first, String second) {
+        String[] a = first.split("\\.", -1);
+        String[] b = second.split("\\.", -1);
+        int i = 0;
+        for (; i < a.length && i < b.length; i++) {
+            if (a[i].equals(">") || b[i].equals(">")) {
+                return true;
+            }
+            if (!a[i].equals("*") && !b[i].equals("*") && !a[i].equals(b[i])) {
+                return false;
+            }
+        }
+        return a.length == b.length;
+    }
+
+    /**
      * Whether the literal subject {@code subject} is matched by the subscription subject
      * {@code pattern} (which may hold wildcards).
      */

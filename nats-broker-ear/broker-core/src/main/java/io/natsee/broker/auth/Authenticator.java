@@ -1,0 +1,100 @@
+package io.natsee.broker.auth;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Decides whether a client's CONNECT credentials let it in, as nats-server does: NKey and
+ * password users first (when configured), else the token, else the single user and password.
+ * Immutable; a configuration reload builds a new one.
+ */
+public final class Authenticator {
+
+    private final AuthOptions options;
+
+    /** {@code options} may be {@code null}: then nobody needs to authenticate. */
+    public Authenticator(AuthOptions options) {
+        this.options = options != null && options.required() ? options : null;
+    }
+
+    /** Whether clients must authenticate. */
+    public boolean required() {
+        return options != null;
+    }
+
+    /** Whether INFO must carry a nonce for NKey users to sign. */
+    public boolean usesNonce() {
+        return options != null && options.hasNkeys();
+    }
+
+    /**
+     * The outcome for these credentials: the user's name (for monitoring) and permissions, or
+     * {@code null} when they are refused. {@code nonce} is the nonce sent in INFO, if any.
+     */
+    public Result authenticate(Credentials credentials, String nonce) {
+        if (options == null) {
+            return new Result(credentials.user(), Permissions.ALL);
+        }
+        if (!options.users().isEmpty()) {
+            if (credentials.nkey() != null) {
+                for (User user : options.users()) {
+                    if (credentials.nkey().equals(user.nkey())) {
+                        byte[] signed = nonce == null ? new byte[0] : nonce.getBytes(StandardCharsets.US_ASCII);
+                        return NKeys.verify(user.nkey(), signed, credentials.signature())
+                                ? new Result(user.nkey(), permissionsOf(user)) : null;
+                    }
+                }
+                return null;
+            }
+            for (User user : options.users()) {
+                if (user.name() != null && user.name().equals(credentials.user())) {
+                    return Passwords.matches(user.password(), credentials.password())
+                            ? new Result(user.name(), permissionsOf(user)) : null;
+                }
+            }
+            return null;
+        }
+        if (options.token() != null) {
+            return Passwords.matches(options.token(), credentials.token())
+                    ? new Result(null, defaultPermissions()) : null;
+        }
+        if (options.user() != null) {
+            boolean userMatches = Passwords.matches(options.user(), credentials.user());
+            boolean passwordMatches = Passwords.matches(options.password(), credentials.password());
+            return userMatches && passwordMatches ? new Result(options.user(), defaultPermissions()) : null;
+        }
+        return null;
+    }
+
+    private Permissions permissionsOf(User user) {
+        return user.permissions() != null ? user.permissions() : defaultPermissions();
+    }
+
+    private Permissions defaultPermissions() {
+        return options.defaultPermissions() != null ? options.defaultPermissions() : Permissions.ALL;
+    }
+
+    /**
+     * What a client sent in CONNECT to authenticate. {@link #toString()} hides the secrets.
+     *
+     * @param user {@code user}
+     * @param password {@code pass}
+     * @param token {@code auth_token}
+     * @param nkey {@code nkey}
+     * @param signature {@code sig}, the signed nonce
+     */
+    public record Credentials(String user, String password, String token, String nkey, String signature) {
+        @Override
+        public String toString() {
+            return "Credentials[user=" + user + ", nkey=" + nkey + "]";
+        }
+    }
+
+    /**
+     * A successful authentication.
+     *
+     * @param user the user name or NKey, for monitoring; {@code null} for token clients
+     * @param permissions what the client may do
+     */
+    public record Result(String user, Permissions permissions) {
+    }
+}
