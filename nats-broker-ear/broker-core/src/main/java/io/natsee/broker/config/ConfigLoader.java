@@ -8,6 +8,7 @@ import io.natsee.broker.config.ConfigValue.BooleanValue;
 import io.natsee.broker.config.ConfigValue.IntegerValue;
 import io.natsee.broker.config.ConfigValue.MapValue;
 import io.natsee.broker.config.ConfigValue.StringValue;
+import io.natsee.broker.tls.TlsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,11 @@ import java.util.function.Predicate;
  * {@code ping_interval}, {@code ping_max}, {@code write_deadline}, {@code debug},
  * {@code trace}, {@code trace_verbose} (sets trace, as in nats-server), {@code logfile}/
  * {@code log_file}, {@code pidfile}/{@code pid_file} and {@code disable_sublist_cache}/
- * {@code no_sublist_cache} (switches the match cache off).
+ * {@code no_sublist_cache} (switches the match cache off), {@code authorization} (see
+ * {@link AuthorizationBlock}) and {@code tls} (see {@link TlsBlock}). Plaintext passwords
+ * produce nats-server's start-up warning ({@link #PLAINTEXT_PASSWORDS_WARNING}) through the
+ * warning consumer, at the first such password. {@link #load(Path, BrokerOptions.Builder, Map,
+ * Consumer)} remembers the file in {@link BrokerOptions.Builder#configFile(Path)}.
  *
  * <p>Some keys nats-server knows are accepted only with the value that asks for what this
  * server does anyway (for example {@code syslog: false} or {@code prof_port: 0}); any other
@@ -59,12 +64,15 @@ import java.util.function.Predicate;
  */
 public final class ConfigLoader {
 
+    /** nats-server's start-up warning about passwords that are not bcrypt hashes. */
+    public static final String PLAINTEXT_PASSWORDS_WARNING = "Plaintext passwords detected, use nkeys or bcrypt";
+
     private static final System.Logger LOGGER = System.getLogger(ConfigLoader.class.getName());
 
     /** Keys nats-server 2.9.10 reads that this server does not implement, aliases included. */
     private static final Set<String> UNSUPPORTED = Set.of(
-            "authorization", "accounts", "no_auth_user", "system_account", "system",
-            "tls", "ocsp", "allow_non_tls", "cluster", "gateway", "leaf", "leafnodes",
+            "accounts", "no_auth_user", "system_account", "system",
+            "ocsp", "allow_non_tls", "cluster", "gateway", "leaf", "leafnodes",
             "websocket", "ws", "mqtt", "jetstream", "store_dir", "default_js_domain",
             "mappings", "maps", "operator", "operators", "root", "roots", "root_operator",
             "root_operators", "resolver", "account_resolver", "accounts_resolver", "resolver_tls",
@@ -127,7 +135,7 @@ public final class ConfigLoader {
     public static BrokerOptions.Builder load(Path file, BrokerOptions.Builder into, Map<String, String> environment,
             Consumer<ConfigError> warnings) throws ConfigException {
         MapValue root = new ConfigFileParser(environment).parse(file);
-        return apply(root, into, warnings);
+        return apply(root, into, warnings).configFile(file);
     }
 
     /**
@@ -146,8 +154,14 @@ public final class ConfigLoader {
         if (!application.errors.isEmpty()) {
             throw new ConfigException(application.errors);
         }
+        application.warnAboutPlaintextPasswords();
         application.actions.forEach(action -> action.accept(into));
         return into;
+    }
+
+    /** Whether nats-server reads a configured password as a bcrypt hash ({@code $2a$NN$...}, also 2b, 2x, 2y). */
+    public static boolean isBcrypt(String password) {
+        return AuthorizationBlock.isBcrypt(password);
     }
 
     private static void logWarning(ConfigError warning) {
@@ -178,6 +192,10 @@ public final class ConfigLoader {
         final Consumer<ConfigError> warnings;
         final List<ConfigError> errors = new ArrayList<>();
         final List<Consumer<BrokerOptions.Builder>> actions = new ArrayList<>();
+        /** The last {@code authorization} block read, for the plaintext password warning. */
+        AuthorizationBlock.Result authorization;
+        /** The last {@code tls} block read. */
+        TlsOptions tls;
 
         Application(BrokerOptions.Builder scratch, Consumer<ConfigError> warnings) {
             this.scratch = scratch;
@@ -283,6 +301,16 @@ public final class ConfigLoader {
                     Path pidFile = path(entry);
                     return builder -> builder.pidFile(pidFile);
                 }
+                case "authorization" -> {
+                    AuthorizationBlock.Result result = AuthorizationBlock.read(entry, errors, warnings);
+                    authorization = result;
+                    return result == null ? null : builder -> builder.authorization(result.options());
+                }
+                case "tls" -> {
+                    TlsOptions options = TlsBlock.read(entry, errors);
+                    tls = options;
+                    return options == null ? null : builder -> builder.tls(options);
+                }
                 case "disable_sublist_cache", "no_sublist_cache" -> {
                     boolean disabled = bool(entry);
                     return builder -> builder.matchCache(!disabled);
@@ -312,6 +340,16 @@ public final class ConfigLoader {
             }
             if (!entry.usedAsVariable()) {
                 throw new ValueError(entry.keyPosition(), "unknown field \"" + entry.key() + "\"");
+            }
+        }
+
+        /** nats-server's start-up warning, unless TLS maps certificates to the users without passwords. */
+        void warnAboutPlaintextPasswords() {
+            if (authorization != null) {
+                ConfigPosition at = authorization.plaintextWarning(tls != null && tls.verifyAndMap());
+                if (at != null) {
+                    warnings.accept(at.error(PLAINTEXT_PASSWORDS_WARNING));
+                }
             }
         }
 

@@ -216,7 +216,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "authorization", "accounts", "no_auth_user", "system_account", "system", "tls", "ocsp", "allow_non_tls",
+        "accounts", "no_auth_user", "system_account", "system", "ocsp", "allow_non_tls",
         "cluster", "gateway", "leaf", "leafnodes", "websocket", "ws", "mqtt", "jetstream", "store_dir",
         "default_js_domain", "mappings", "maps", "operator", "operators", "root", "roots", "root_operator",
         "root_operators", "resolver", "account_resolver", "accounts_resolver", "resolver_tls", "resolver_preload",
@@ -229,8 +229,8 @@ class ConfigLoaderTest {
 
     @Test
     void refusesABlockOfAnUnsupportedKeyWithTheKeyAsWritten() {
-        assertEquals(List.of("server.conf:2:3: \"Authorization\" is not supported yet by this server"),
-                errors("# auth\n  Authorization {\n    user: a\n    password: b\n  }\n"));
+        assertEquals(List.of("server.conf:2:3: \"Cluster\" is not supported yet by this server"),
+                errors("# routes\n  Cluster {\n    name: a\n    port: 6222\n  }\n"));
     }
 
     @ParameterizedTest
@@ -305,11 +305,11 @@ class ConfigLoaderTest {
     void reportsEveryProblemAtOnce() {
         assertEquals(List.of(
                 "server.conf:2:7: \"port\" expects an integer, not a string (\"abc\")",
-                "server.conf:3:1: \"authorization\" is not supported yet by this server",
+                "server.conf:3:1: \"cluster\" is not supported yet by this server",
                 "server.conf:4:1: unknown field \"colour\"",
                 "server.conf:5:8: \"debug\" expects a boolean (true or false), not an integer (1)",
-                "server.conf:6:1: \"tls\" is not supported yet by this server"),
-                errors("server_name: fine\nport: \"abc\"\nauthorization { token: x }\ncolour: blue\ndebug: 1\ntls {}\n"));
+                "server.conf:6:17: unknown field \"colour\""),
+                errors("server_name: fine\nport: \"abc\"\ncluster { name: x }\ncolour: blue\ndebug: 1\nauthorization { colour: 1 }\n"));
     }
 
     @Test
