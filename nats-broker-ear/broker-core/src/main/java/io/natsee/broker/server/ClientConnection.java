@@ -749,7 +749,15 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         if (out.isEmpty()) {
             return;
         }
-        channel.write(out.array(), 0, out.length());
+        try {
+            channel.write(out.array(), 0, out.length());
+        } catch (OutOfMemoryError exhausted) {
+            // The transport's direct memory is used up by what clients have not read: this client
+            // cannot be given more, which is what a slow consumer is. The others keep going.
+            out.clear();
+            closeSlowConsumer(CloseReason.SLOW_CONSUMER_PENDING_BYTES);
+            return;
+        }
         out.clear();
         if (!channel.isWritable() && blockedSinceNanos == 0 && !closed) {
             blockedSinceNanos = System.nanoTime();
