@@ -1,12 +1,17 @@
 package io.natsee.broker.cli;
 
 import io.natsee.broker.BrokerOptions;
+import io.natsee.broker.auth.AuthOptions;
+import io.natsee.broker.auth.User;
+import io.natsee.broker.config.TlsFiles;
+import io.natsee.broker.tls.TlsOptions;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The standalone server's command line: nats-server 2.9.10's flags, read as its Go flag set reads
@@ -27,20 +32,29 @@ import java.util.Map;
  * @param help {@code -h}, {@code --help} or the command {@code help}
  * @param version {@code -v}, {@code --version} or the command {@code version}
  * @param eventLoops {@code --event_loops}: IO event loops (ours; not a nats-server flag)
+ * @param user {@code --user}: the single user's name (empty removes the file's)
+ * @param password {@code --pass}: the single user's password
+ * @param token {@code --auth}: the token clients must send (empty removes the file's)
+ * @param tls {@code --tls}: TLS on ({@code --tls=false} switches off the file's TLS and every other TLS flag)
+ * @param tlsCert {@code --tlscert}: the server certificate, PEM
+ * @param tlsKey {@code --tlskey}: the server's private key, PEM
+ * @param tlsCaCert {@code --tlscacert}: the CA that client certificates must chain to, PEM
+ * @param tlsVerify {@code --tlsverify}: require client certificates
+ * @param signal {@code -sl}, {@code --signal}: {@code command[=pid or pid file]} to send to a running server
  * @param unsupported the flags nats-server has that this server recognises but cannot honour
  *                    yet, as given (for example {@code -user})
  */
 record CommandLine(String host, Integer port, String serverName, Path pidFile, Integer httpPort,
                    Path configFile, boolean testConfig, Path logFile, Boolean logTime,
                    Boolean debug, Boolean trace, boolean help, boolean version, Integer eventLoops,
+                   String user, String password, String token, Boolean tls, Path tlsCert, Path tlsKey,
+                   Path tlsCaCert, Boolean tlsVerify, String signal,
                    List<String> unsupported) {
 
     /** Flags of nats-server this server recognises and refuses until it implements them. */
     private static final List<String> UNSUPPORTED_KEYS = List.of(
-            "https_port", "signal", "client_advertise", "ports_file_dir", "syslog", "remote_syslog",
-            "log_size_limit", "max_traced_msg_len", "jetstream", "store_dir",
-            "user", "pass", "auth",
-            "tls", "tlscert", "tlskey", "tlsverify", "tlscacert", "help_tls",
+            "https_port", "client_advertise", "ports_file_dir", "syslog", "remote_syslog",
+            "log_size_limit", "max_traced_msg_len", "jetstream", "store_dir", "help_tls",
             "routes", "cluster", "cluster_name", "no_advertise", "cluster_advertise",
             "connect_retries", "cluster_listen", "profile");
 
@@ -158,16 +172,35 @@ record CommandLine(String host, Integer port, String serverName, Path pidFile, I
                 help,
                 version,
                 intValue(values, parsed, "event_loops"),
+                (String) values.get("user"),
+                (String) values.get("pass"),
+                (String) values.get("auth"),
+                (Boolean) values.get("tls"),
+                path(values.get("tlscert")),
+                path(values.get("tlskey")),
+                path(values.get("tlscacert")),
+                (Boolean) values.get("tlsverify"),
+                (String) values.get("signal"),
                 List.copyOf(unsupported));
+    }
+
+    /** As {@link #applyTo(BrokerOptions.Builder, Consumer)}, dropping the notices. */
+    BrokerOptions.Builder applyTo(BrokerOptions.Builder builder) {
+        return applyTo(builder, notice -> { });
     }
 
     /**
      * Sets the options given on the command line, over whatever the builder holds (defaults and
-     * the configuration file).
+     * the configuration file), as nats-server 2.9.10 combines them; see {@link #applyAuthorization}
+     * and {@link #applyTls}.
      *
-     * @throws IllegalArgumentException naming the flag whose value the options refuse
+     * @param notices receives a line for each flag that has no effect in this combination
+     * @throws IllegalArgumentException naming the flag whose value the options refuse, or with
+     *                                  nats-server's text for TLS flags without certificate or key
      */
-    BrokerOptions.Builder applyTo(BrokerOptions.Builder builder) {
+    BrokerOptions.Builder applyTo(BrokerOptions.Builder builder, Consumer<String> notices) {
+        applyAuthorization(builder, notices);
+        applyTls(builder);
         if (host != null) {
             builder.host(host);
         }
@@ -196,6 +229,92 @@ record CommandLine(String host, Integer port, String serverName, Path pidFile, I
             apply("event_loops", () -> builder.eventLoops(eventLoops));
         }
         return builder;
+    }
+
+    /** Whether any of {@code --user}, {@code --pass} and {@code --auth} was given. */
+    boolean hasCredentials() {
+        return user != null || password != null || token != null;
+    }
+
+    /**
+     * {@code --user}, {@code --pass} and {@code --auth} each replace the file's value, an empty
+     * one included. nats-server then checks a client against the users list when there is one
+     * (a client sending another user name is refused), then the token, then the single user; so
+     * a single user next to a users list or a token can never log in, and is dropped here with
+     * a notice. A user without password has the empty password.
+     */
+    private void applyAuthorization(BrokerOptions.Builder builder, Consumer<String> notices) {
+        if (!hasCredentials()) {
+            return;
+        }
+        AuthOptions file = builder.build().authorization();
+        String newUser = file == null ? null : file.user();
+        String newPassword = file == null ? null : file.password();
+        String newToken = file == null ? null : file.token();
+        if (user != null) {
+            newUser = user.isEmpty() ? null : user;
+        }
+        if (password != null) {
+            newPassword = password;
+        }
+        if (token != null) {
+            newToken = token.isEmpty() ? null : token;
+        }
+        if (newUser != null && newPassword == null) {
+            newPassword = "";
+        }
+        List<User> users = file == null ? List.of() : file.users();
+        if (newUser != null && !users.isEmpty()) {
+            notices.accept("The single user \"" + newUser + "\" is ignored: the configuration file's users list"
+                    + " takes precedence, as in nats-server");
+            newUser = null;
+            newPassword = null;
+        } else if (newUser != null && newToken != null) {
+            notices.accept("The single user \"" + newUser + "\" is ignored: a token is set, and nats-server then"
+                    + " accepts only the token");
+            newUser = null;
+            newPassword = null;
+        }
+        builder.authorization(new AuthOptions(newUser, newPassword, newToken, users,
+                file == null ? null : file.defaultPermissions(), file == null ? null : file.timeout()));
+    }
+
+    /**
+     * As nats-server: {@code --tls=false} switches TLS off whatever else is given. Otherwise any
+     * TLS flag replaces the file's TLS settings with the flags' certificate, key, CA and verify
+     * (nats-server's default cipher suites), keeping the file's {@code timeout} and
+     * {@code verify_and_map}; certificate and key must then both be given.
+     */
+    private void applyTls(BrokerOptions.Builder builder) {
+        if (Boolean.FALSE.equals(tls)) {
+            builder.tls(null);
+            return;
+        }
+        if (tls == null && tlsCert == null && tlsKey == null && tlsCaCert == null && tlsVerify == null) {
+            return;
+        }
+        if (tlsCert == null) {
+            throw new IllegalArgumentException("TLS Server certificate must be present and valid");
+        }
+        if (tlsKey == null) {
+            throw new IllegalArgumentException("TLS Server private key must be present and valid");
+        }
+        String problem = TlsFiles.problem(tlsCert, tlsKey, tlsCaCert);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        TlsOptions file = builder.build().tls();
+        builder.tls(new TlsOptions(tlsCert, tlsKey, tlsCaCert, Boolean.TRUE.equals(tlsVerify),
+                file != null && file.verifyAndMap(), file == null ? null : file.timeout(), List.of()));
+    }
+
+    /** The record's text without the password and token. */
+    @Override
+    public String toString() {
+        return "CommandLine[host=" + host + ", port=" + port + ", configFile=" + configFile + ", user=" + user
+                + ", password=" + (password == null ? null : "<hidden>") + ", token=" + (token == null ? null : "<hidden>")
+                + ", tls=" + tls + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", tlsCaCert=" + tlsCaCert
+                + ", tlsVerify=" + tlsVerify + ", signal=" + signal + ", unsupported=" + unsupported + "]";
     }
 
     /** Whether log lines carry a timestamp ({@code -T}, on unless switched off). */

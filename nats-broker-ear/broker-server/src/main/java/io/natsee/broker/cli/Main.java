@@ -1,21 +1,24 @@
 package io.natsee.broker.cli;
 
 import io.natsee.broker.BrokerOptions;
-import io.natsee.broker.config.ConfigError;
 import io.natsee.broker.config.ConfigException;
 import io.natsee.broker.config.ConfigLoader;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
 /**
  * The standalone server's entry point: reads nats-server's flags and configuration file, starts
- * the broker with its monitoring port, and on SIGTERM or SIGINT shuts down gracefully and exits 0.
+ * the broker with its monitoring port, re-reads the configuration file on SIGHUP (see
+ * {@link ConfigReloader}), and on SIGTERM or SIGINT shuts down gracefully and exits 0.
+ * {@code --signal} sends a signal to a running server instead (see {@link SignalCommand}).
  * Exit codes follow nats-server: 0 after {@code -h}, {@code -v}, a valid {@code -t} and a signal;
  * 1 for configuration errors, refused flags and ports that cannot be bound. A flag Go's parser
  * would refuse exits 2 (nats-server prints its usage and exits 0 there, which scripts cannot tell
@@ -79,12 +82,15 @@ public final class Main {
                     + (commandLine.unsupported().size() == 1 ? " is" : " are") + " not supported yet");
             return EXIT_ERROR;
         }
+        if (commandLine.signal() != null) {
+            return signal(commandLine);
+        }
         if (commandLine.testConfig() && commandLine.configFile() == null) {
             err.println(NAME + ": must specify [-c, --config] option to check configuration file syntax");
             return EXIT_ERROR;
         }
         BrokerOptions options;
-        List<ConfigError> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         try {
             options = options(commandLine, warnings);
         } catch (ConfigException e) {
@@ -95,39 +101,79 @@ public final class Main {
             return EXIT_ERROR;
         }
         if (commandLine.testConfig()) {
-            for (ConfigError warning : warnings) {
+            for (String warning : warnings) {
                 err.println(NAME + ": warning: " + warning);
             }
             err.println(NAME + ": configuration file " + commandLine.configFile() + " is valid");
             return EXIT_OK;
         }
-        return serve(options, commandLine.timestamps(), warnings);
+        return serve(options, commandLine, warnings);
+    }
+
+    /** {@code --signal}: signals the running server and exits, as nats-server does before reading any file. */
+    private int signal(CommandLine commandLine) {
+        try {
+            SignalCommand command = SignalCommand.parse(commandLine.signal());
+            command.send(pidFile(commandLine));
+            return EXIT_OK;
+        } catch (SignalCommand.SignalException e) {
+            err.println(NAME + ": " + e.getMessage());
+            return EXIT_ERROR;
+        }
+    }
+
+    /** The pid file the command line names with {@code -P} or through its configuration file; {@code null} if none. */
+    private static Path pidFile(CommandLine commandLine) {
+        if (commandLine.pidFile() != null) {
+            return commandLine.pidFile();
+        }
+        if (commandLine.configFile() == null) {
+            return null;
+        }
+        try {
+            return ConfigLoader.load(commandLine.configFile(), BrokerOptions.builder(), System.getenv(), warning -> { })
+                    .build().pidFile();
+        } catch (ConfigException e) {
+            return null;
+        }
     }
 
     /**
      * The options in nats-server's precedence: defaults, then the configuration file, then the
-     * flags given.
+     * flags given. {@code warnings} receives the file's warnings ({@code file:line:column: text}),
+     * flags that have no effect, and nats-server's plaintext password warning for {@code --pass}.
      */
-    static BrokerOptions options(CommandLine commandLine, List<ConfigError> warnings) throws ConfigException {
+    static BrokerOptions options(CommandLine commandLine, List<String> warnings) throws ConfigException {
         BrokerOptions.Builder builder = BrokerOptions.builder();
+        boolean[] plaintextWarned = new boolean[1];
         if (commandLine.configFile() != null) {
-            ConfigLoader.load(commandLine.configFile(), builder, System.getenv(), warnings::add);
+            ConfigLoader.load(commandLine.configFile(), builder, System.getenv(), warning -> {
+                plaintextWarned[0] |= warning.message().equals(ConfigLoader.PLAINTEXT_PASSWORDS_WARNING);
+                warnings.add(warning.toString());
+            });
         }
-        return commandLine.applyTo(builder).build();
+        BrokerOptions options = commandLine.applyTo(builder, warnings::add).build();
+        String password = options.authorization() == null ? null : options.authorization().password();
+        if (!plaintextWarned[0] && commandLine.password() != null && Objects.equals(password, commandLine.password())
+                && !password.isEmpty() && !ConfigLoader.isBcrypt(password)) {
+            warnings.add(ConfigLoader.PLAINTEXT_PASSWORDS_WARNING);
+        }
+        return options;
     }
 
-    private int serve(BrokerOptions options, boolean timestamps, List<ConfigError> warnings) {
+    private int serve(BrokerOptions options, CommandLine commandLine, List<String> warnings) {
         ServerLog log;
         try {
-            log = ServerLog.install(options.logFile(), options.debug(), options.trace(), timestamps, err);
+            log = ServerLog.install(options.logFile(), options.debug(), options.trace(), commandLine.timestamps(), err);
         } catch (IOException e) {
             err.println(NAME + ": cannot open log file " + options.logFile() + ": " + e.getMessage());
             return EXIT_ERROR;
         }
         Logger logger = Logger.getLogger(Main.class.getName());
-        try (log) {
-            for (ConfigError warning : warnings) {
-                logger.warning(warning.toString());
+        LogHolder logs = new LogHolder(log, options, commandLine.timestamps());
+        try (logs) {
+            for (String warning : warnings) {
+                logger.warning(warning);
             }
             StandaloneServer server = new StandaloneServer(options);
             try {
@@ -136,6 +182,15 @@ public final class Main {
                 logger.log(NatsLogFormatter.FATAL, e.getMessage() != null ? e.getMessage() : e.toString());
                 return EXIT_ERROR;
             }
+            ConfigReloader reloader = new ConfigReloader(commandLine, System.getenv(), options, newOptions -> {
+                BrokerOptions applied = server.reload(newOptions);
+                logs.apply(applied);
+                return applied;
+            });
+            trap("HUP", () -> {
+                logger.fine("Trapped \"hangup\" signal");
+                reloader.reload();
+            });
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "natsee-shutdown"));
             for (Map.Entry<String, String> signal : SIGNAL_NAMES.entrySet()) {
@@ -150,6 +205,52 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return EXIT_OK;
+        }
+    }
+
+    /**
+     * The log set-up in use; a reload that changes {@code debug}, {@code trace} or {@code logfile}
+     * replaces it, as nats-server re-opens its logger.
+     */
+    private final class LogHolder implements AutoCloseable {
+        private ServerLog log;
+        private BrokerOptions options;
+        private final boolean timestamps;
+
+        LogHolder(ServerLog log, BrokerOptions options, boolean timestamps) {
+            this.log = log;
+            this.options = options;
+            this.timestamps = timestamps;
+        }
+
+        synchronized void apply(BrokerOptions next) {
+            boolean changed = next.debug() != options.debug() || next.trace() != options.trace()
+                    || !Objects.equals(next.logFile(), options.logFile());
+            if (!changed) {
+                options = next;
+                return;
+            }
+            // Closing restores the JVM's own logging for the moment it takes to install the new set-up.
+            log.close();
+            try {
+                log = ServerLog.install(next.logFile(), next.debug(), next.trace(), timestamps, err);
+                options = next;
+            } catch (IOException e) {
+                try {
+                    log = ServerLog.install(options.logFile(), options.debug(), options.trace(), timestamps, err);
+                } catch (IOException again) {
+                    log = null;
+                }
+                Logger.getLogger(Main.class.getName()).severe("Cannot open log file " + next.logFile() + ": "
+                        + e.getMessage() + "; logging as before");
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (log != null) {
+                log.close();
+            }
         }
     }
 

@@ -77,6 +77,23 @@ public final class StandaloneServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Server is ready");
     }
 
+    /**
+     * Applies options re-read from the configuration file to the running broker (see
+     * {@link Broker#reload(BrokerOptions)}): the authorization changes at run time; any other
+     * change is refused, with nothing applied.
+     *
+     * @return {@code newOptions}, now in effect
+     * @throws IllegalArgumentException naming the options that cannot change at run time
+     * @throws IllegalStateException when the server is not running
+     */
+    public synchronized BrokerOptions reload(BrokerOptions newOptions) {
+        if (!started || closed) {
+            throw new IllegalStateException("server not running");
+        }
+        broker.reload(newOptions);
+        return newOptions;
+    }
+
     /** The broker this server runs. */
     public Broker broker() {
         return broker;

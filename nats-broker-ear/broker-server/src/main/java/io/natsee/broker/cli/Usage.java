@@ -17,6 +17,9 @@ final class Usage {
                 -m, --http_port <port>           Use port for http monitoring (-1: any free port)
                 -c, --config <file>              Configuration file
                 -t                               Test configuration and exit
+                -sl,--signal <signal>[=<pid>]    Send signal to natsee-server process (reload, quit, term, stop);
+                                                 <pid> may be a pid file (default: -P, the config's pid_file,
+                                                 else the one natsee-server process running)
                     --event_loops <number>       IO event loops (default: 1 on 2 cores or fewer, else half the cores)
 
             Logging Options:
@@ -28,16 +31,26 @@ final class Usage {
                 -DV                              Debug and trace
                 -DVV                             Debug and verbose trace
 
+            Authorization Options:
+                    --user <user>                User required for connections
+                    --pass <password>            Password required for connections
+                    --auth <token>               Authorization token required for connections
+
+            TLS Options:
+                    --tls                        Enable TLS, do not verify clients (default: false)
+                    --tlscert <file>             Server certificate file
+                    --tlskey <file>              Private key for server certificate
+                    --tlsverify                  Enable TLS, verify client certificates
+                    --tlscacert <file>           Client certificate CA for verification
+
             Common Options:
                 -h, --help                       Show this message
                 -v, --version                    Show version
 
             Recognised but not supported yet (the server refuses to start with them):
-                -ms, --https_port, -sl, --signal, --client_advertise, --ports_file_dir,
+                -ms, --https_port, --client_advertise, --ports_file_dir,
                 -s, --syslog, -r, --remote_syslog, --log_size_limit, --max_traced_msg_len,
-                -js, --jetstream, -sd, --store_dir, --profile,
-                --user, --pass, --auth,
-                --tls, --tlscert, --tlskey, --tlsverify, --tlscacert, --help_tls,
+                -js, --jetstream, -sd, --store_dir, --profile, --help_tls,
                 --routes, --cluster, --cluster_name, --no_advertise, --cluster_advertise,
                 --connect_retries, --cluster_listen
 

@@ -157,11 +157,10 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--user=a", "--pass=b", "--auth=t", "--tls", "--tlscert=c", "--tlskey=k",
-            "--tlsverify", "--tlscacert=ca", "--routes=nats://x:1", "--cluster=nats://x:1", "--cluster_name=c",
+    @ValueSource(strings = {"--routes=nats://x:1", "--cluster=nats://x:1", "--cluster_name=c",
             "--no_advertise", "--no_advertise=true", "--cluster_advertise=x", "--connect_retries=3",
-            "--cluster_listen=x", "--client_advertise=x", "-ms=8443", "--https_port=8443", "-sl=stop",
-            "--signal=reload", "--ports_file_dir=/tmp", "-s", "--syslog", "-r=udp://x:514",
+            "--cluster_listen=x", "--client_advertise=x", "-ms=8443", "--https_port=8443",
+            "--ports_file_dir=/tmp", "-s", "--syslog", "-r=udp://x:514",
             "--remote_syslog=x", "--log_size_limit=100", "--max_traced_msg_len=10", "-js", "--jetstream",
             "-sd=/tmp", "--store_dir=/tmp", "--profile=6060", "--help_tls"})
     void recognisedButUnsupported(String argument) throws Exception {
@@ -173,7 +172,7 @@ class CommandLineTest {
 
     @Test
     void everyUnsupportedFlagIsListed() throws Exception {
-        assertEquals(List.of("-user", "-pass"), parse("--pass", "p", "--user", "u").unsupported());
+        assertEquals(List.of("-routes", "-cluster"), parse("--cluster", "nats://x:1", "--routes", "nats://y:1").unsupported());
     }
 
     @Test

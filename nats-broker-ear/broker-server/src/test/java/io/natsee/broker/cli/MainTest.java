@@ -1,7 +1,6 @@
 package io.natsee.broker.cli;
 
 import io.natsee.broker.BrokerOptions;
-import io.natsee.broker.config.ConfigError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,11 +81,11 @@ class MainTest {
 
     @Test
     void unsupportedFlagsExitOne() {
-        assertEquals(1, run("--user", "u", "--pass", "p", "-a", "127.0.0.1"));
-        assertEquals("natsee-server: -user, -pass are not supported yet\n", err());
+        assertEquals(1, run("--routes", "nats://x:1", "--cluster", "nats://x:1", "-a", "127.0.0.1"));
+        assertEquals("natsee-server: -routes, -cluster are not supported yet\n", err());
         err.reset();
-        assertEquals(1, run("--tls"));
-        assertEquals("natsee-server: -tls is not supported yet\n", err());
+        assertEquals(1, run("--jetstream"));
+        assertEquals("natsee-server: -jetstream is not supported yet\n", err());
     }
 
     @Test
@@ -131,12 +130,44 @@ class MainTest {
     void flagsOverrideTheConfigFile(@TempDir Path directory) throws Exception {
         Path file = Files.writeString(directory.resolve("server.conf"),
                 "port: 4333\nserver_name: from-file\nmax_payload: 2048\ndebug: true\n");
-        List<ConfigError> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         BrokerOptions options = Main.options(CommandLine.parse("-c", file.toString(), "-p", "5555", "-D=false"), warnings);
         assertEquals(5555, options.port());
         assertEquals("from-file", options.serverName());
         assertEquals(2048, options.maxPayload());
         assertEquals(false, options.debug());
         assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void tlsFlagsWithoutCertificateExitOneWithNatsServerText() {
+        assertEquals(1, run("--tls"));
+        assertEquals("natsee-server: TLS Server certificate must be present and valid\n", err());
+        err.reset();
+        assertEquals(1, run("--tlscert", "cert.pem"));
+        assertEquals("natsee-server: TLS Server private key must be present and valid\n", err());
+    }
+
+    @Test
+    void signalErrorsExitOneWithNatsServerTexts() {
+        assertEquals(1, run("--signal", "reload=1=2"));
+        assertEquals("natsee-server: invalid signal parameters: [2]\n", err());
+        err.reset();
+        assertEquals(1, run("-sl", "reload=abc"));
+        assertEquals("natsee-server: invalid pid: abc\n", err());
+        err.reset();
+        assertEquals(1, run("--signal", "foo=1"));
+        assertEquals("natsee-server: unknown signal \"foo\"\n", err());
+        err.reset();
+        assertEquals(1, run("--signal", "ldm=1"));
+        assertTrue(err().startsWith("natsee-server: signal \"ldm\" is not supported by this server"), err());
+    }
+
+    @Test
+    void testConfigAcceptsAuthorizationAndPrintsThePlaintextWarning(@TempDir Path directory) throws Exception {
+        Path file = Files.writeString(directory.resolve("auth.conf"), "authorization {\n  user: a\n  password: x\n}\n");
+        assertEquals(0, run("-t", "-c", file.toString()));
+        assertEquals("natsee-server: warning: " + file + ":3:13: Plaintext passwords detected, use nkeys or bcrypt\n"
+                + "natsee-server: configuration file " + file + " is valid\n", err());
     }
 }
