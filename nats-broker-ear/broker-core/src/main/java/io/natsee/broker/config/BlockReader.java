@@ -73,10 +73,14 @@ final class BlockReader {
         throw wrongType(entry, "a string or an array of strings");
     }
 
-    /** {@code "key" expects <expected>, not <type> (<value>)}, at the value. */
+    /** Keys whose values are secrets: errors name their type but never show them. */
+    private static final java.util.Set<String> SECRET_KEYS = java.util.Set.of("pass", "password", "token");
+
+    /** {@code "key" expects <expected>, not <type> (<value>)}, at the value; secrets are not shown. */
     static BlockError wrongType(ConfigEntry entry, String expected) {
+        boolean secret = SECRET_KEYS.contains(entry.key().toLowerCase(java.util.Locale.ROOT));
         return new BlockError(entry.value().position(), "\"" + entry.key() + "\" expects " + expected + ", not "
-                + describe(entry.value()));
+                + (secret ? entry.value().typeName() : describe(entry.value())));
     }
 
     /** The value's type, with the value itself when it is short and printable. */

@@ -404,8 +404,12 @@ class ConfigAuthorizationTest {
                 errors("authorization: 5"));
         assertEquals(List.of("server.conf:1:23: \"user\" expects a string, not an integer (5)"),
                 errors("authorization { user: 5, password: b }"));
-        assertEquals(List.of("server.conf:1:24: \"token\" expects a string, not a boolean (true)"),
+        assertEquals(List.of("server.conf:1:24: \"token\" expects a string, not a boolean"),
                 errors("authorization { token: true }"));
+        assertEquals(List.of("server.conf:1:36: \"password\" expects a string, not an integer"),
+                errors("authorization { user: a, password: 123456 }"), "a secret is never shown, even a wrong one");
+        assertEquals(List.of("server.conf:1:43: \"pass\" expects a string, not an integer"),
+                errors("authorization { users: [ { user: a, pass: 987654 } ] }"));
     }
 
     @Test
