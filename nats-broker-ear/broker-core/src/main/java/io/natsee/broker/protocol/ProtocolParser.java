@@ -43,6 +43,14 @@ public final class ProtocolParser {
     private int replyLength;
     private int headerSize;
     private int payloadSize;
+    /** The size fields as the client wrote them, relative to the start of the arguments. */
+    private int sizeFieldStart;
+    private int sizeFieldLength;
+    private int headerSizeFieldStart;
+    private int headerSizeFieldLength;
+    /** Absolute positions of the size fields in the arguments buffer, valid during onPub/onHpub. */
+    private int sizeFieldOffset;
+    private int headerSizeFieldOffset;
     /** The payload (plus CRLF) copied so far when a read cut it. */
     private byte[] payloadCopy = EMPTY;
     private int payloadCopyLength;
@@ -58,6 +66,30 @@ public final class ProtocolParser {
     /** The current state, for diagnostics. */
     public ParserState state() {
         return state;
+    }
+
+    /**
+     * Where the size field of the PUB or HPUB being handed to the handler is, as the client wrote
+     * it (absolute index into the arguments buffer); valid only during onPub and onHpub.
+     * nats-server copies these bytes verbatim into MSG and HMSG lines.
+     */
+    public int sizeFieldOffset() {
+        return sizeFieldOffset;
+    }
+
+    /** The length of the size field; see {@link #sizeFieldOffset()}. */
+    public int sizeFieldLength() {
+        return sizeFieldLength;
+    }
+
+    /** Where the HPUB's header size field is; valid only during onHpub. */
+    public int headerSizeFieldOffset() {
+        return headerSizeFieldOffset;
+    }
+
+    /** The length of the header size field; 0 during onPub. */
+    public int headerSizeFieldLength() {
+        return headerSizeFieldLength;
     }
 
     /** Stops parsing: the rest of the current read and all later reads are ignored. */
@@ -339,6 +371,14 @@ public final class ProtocolParser {
         }
         subjectStart = fields[0] - start;
         subjectLength = fields[1] - fields[0];
+        sizeFieldStart = fields[2 * sizeField] - start;
+        sizeFieldLength = fields[2 * sizeField + 1] - fields[2 * sizeField];
+        if (headers) {
+            headerSizeFieldStart = fields[2 * headerField] - start;
+            headerSizeFieldLength = fields[2 * headerField + 1] - fields[2 * headerField];
+        } else {
+            headerSizeFieldLength = 0;
+        }
         long size = parseSize(args, fields[2 * sizeField], fields[2 * sizeField + 1]);
         if (size < 0) {
             throw badArguments(args, start, stop);
@@ -401,7 +441,7 @@ public final class ProtocolParser {
 
     /** The arguments of a pending PUB reach at least to its last field; copy that much. */
     private int argumentEndForCopy() {
-        return replyLength > 0 ? replyStart + replyLength : subjectStart + subjectLength;
+        return sizeFieldStart + sizeFieldLength; // the size is the last field
     }
 
     private void checkPayloadEnd(ByteBuffer buffer, int at) throws ProtocolException {
@@ -426,6 +466,8 @@ public final class ProtocolParser {
         copyingArguments = false;
         argumentCopyLength = 0;
         int reply = replyLength == 0 ? 0 : base + replyStart;
+        sizeFieldOffset = base + sizeFieldStart;
+        headerSizeFieldOffset = base + headerSizeFieldStart;
         if (pendingHeaders) {
             handler.onHpub(args, base + subjectStart, subjectLength, reply, replyLength,
                     payload, payloadOffset, headerSize, payloadSize);

@@ -411,8 +411,13 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         if (verbose) {
             sendOk();
         }
+        MessageRouter.Sizes sizes = loop.sizes;
+        sizes.sizeOffset = parser.sizeFieldOffset();
+        sizes.sizeLength = parser.sizeFieldLength();
+        sizes.headerSizeOffset = parser.headerSizeFieldOffset();
+        sizes.headerSizeLength = parser.headerSizeFieldLength();
         int delivered = match.isEmpty() ? 0 : MessageRouter.route(loop, this, match, args, subjectOffset, subjectLength,
-                replyOffset, replyLength, payload, payloadOffset, headerLength, totalLength);
+                replyOffset, replyLength, payload, payloadOffset, headerLength, totalLength, sizes);
         if (delivered == 0 && replyLength > 0 && noResponders) {
             sendNoResponders(args, replyOffset, replyLength);
         }
@@ -441,7 +446,8 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         }
         if (target != null) {
             int length = NO_RESPONDERS.remaining();
-            deliver(this, target, args, replyOffset, replyLength, 0, 0, NO_RESPONDERS, 0, length, length);
+            deliver(this, target, args, replyOffset, replyLength, 0, 0, NO_RESPONDERS, 0, length, length,
+                    MessageRouter.Sizes.COMPUTED);
         }
     }
 
@@ -613,21 +619,21 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
      */
     boolean deliver(ClientConnection producer, Subscription subscription, ByteBuffer args, int subjectOffset, int subjectLength,
                     int replyOffset, int replyLength, ByteBuffer payload, int payloadOffset,
-                    int headerLength, int totalLength) {
+                    int headerLength, int totalLength, MessageRouter.Sizes sizes) {
         if (locking) {
             synchronized (this) {
                 return deliverLocked(producer, subscription, args, subjectOffset, subjectLength, replyOffset, replyLength,
-                        payload, payloadOffset, headerLength, totalLength);
+                        payload, payloadOffset, headerLength, totalLength, sizes);
             }
         }
         return deliverLocked(producer, subscription, args, subjectOffset, subjectLength, replyOffset, replyLength,
-                payload, payloadOffset, headerLength, totalLength);
+                payload, payloadOffset, headerLength, totalLength, sizes);
     }
 
     /** Caller holds this connection's lock when there is more than one event loop. */
     private boolean deliverLocked(ClientConnection producer, Subscription subscription, ByteBuffer args, int subjectOffset, int subjectLength,
                                   int replyOffset, int replyLength, ByteBuffer payload, int payloadOffset,
-                                  int headerLength, int totalLength) {
+                                  int headerLength, int totalLength, MessageRouter.Sizes sizes) {
         if (closed) {
             return false;
         }
@@ -661,11 +667,20 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
             out.put(args, replyOffset, replyLength);
             out.put((byte) ' ');
         }
+        // The sizes as the client wrote them, as nats-server copies them; computed when stripped.
         if (asHeaders) {
-            out.putDecimal(headerLength);
+            if (sizes.headerSizeLength > 0) {
+                out.put(args, sizes.headerSizeOffset, sizes.headerSizeLength);
+            } else {
+                out.putDecimal(headerLength);
+            }
             out.put((byte) ' ');
         }
-        out.putDecimal(size);
+        if (skip == 0 && sizes.sizeLength > 0) {
+            out.put(args, sizes.sizeOffset, sizes.sizeLength);
+        } else {
+            out.putDecimal(size);
+        }
         out.put(CRLF);
         out.put(payload, payloadOffset + skip, size);
         out.put(CRLF);

@@ -13,6 +13,8 @@ final class LoopContext {
 
     final int index;
     final MatchCache matchCache;
+    /** The size fields of the message being routed on this loop. */
+    final MessageRouter.Sizes sizes = new MessageRouter.Sizes();
     private ClientConnection[] touched = new ClientConnection[64];
     private int touchedCount;
     private long random;

@@ -14,10 +14,24 @@ final class MessageRouter {
     private MessageRouter() {
     }
 
+    /**
+     * Where the size fields of the message being routed are in its arguments buffer, as the
+     * client wrote them; a length of 0 means "format the number". One per event loop, reused.
+     */
+    static final class Sizes {
+        /** Sizes that are always formatted (messages the server makes itself). */
+        static final Sizes COMPUTED = new Sizes();
+
+        int sizeOffset;
+        int sizeLength;
+        int headerSizeOffset;
+        int headerSizeLength;
+    }
+
     /** Returns the number of deliveries made. Runs on the publisher's event loop. */
     static int route(LoopContext loop, ClientConnection publisher, MatchResult match,
                      ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                     ByteBuffer payload, int payloadOffset, int headerLength, int totalLength) {
+                     ByteBuffer payload, int payloadOffset, int headerLength, int totalLength, Sizes sizes) {
         int delivered = 0;
         boolean noEcho = !publisher.echo;
         for (Subscription subscription : match.plain()) {
@@ -26,7 +40,7 @@ final class MessageRouter {
                 continue;
             }
             if (target.deliver(publisher, subscription, args, subjectOffset, subjectLength, replyOffset, replyLength,
-                    payload, payloadOffset, headerLength, totalLength)) {
+                    payload, payloadOffset, headerLength, totalLength, sizes)) {
                 delivered++;
             }
         }
@@ -40,7 +54,7 @@ final class MessageRouter {
                     continue;
                 }
                 if (target.deliver(publisher, subscription, args, subjectOffset, subjectLength, replyOffset,
-                        replyLength, payload, payloadOffset, headerLength, totalLength)) {
+                        replyLength, payload, payloadOffset, headerLength, totalLength, sizes)) {
                     delivered++;
                     break;
                 }

@@ -101,6 +101,15 @@ public abstract class ProtocolFramingContract extends ServerTestBase {
     }
 
     @Test
+    void sizeFieldsAreCopiedAsTheClientWroteThem() {
+        // nats-server copies the PUB/HPUB size fields verbatim into MSG/HMSG, leading zeros included.
+        ProtocolClient client = open(startServer());
+        client.send("CONNECT {\"verbose\":false,\"headers\":true}\r\nSUB a 1\r\n"
+                + "PUB a 005\r\nhello\r\nHPUB a 012 0014\r\nNATS/1.0\r\n\r\nxx\r\nPING\r\n");
+        client.expect("MSG a 1 005\r\nhello\r\nHMSG a 1 012 0014\r\nNATS/1.0\r\n\r\nxx\r\nPONG\r\n");
+    }
+
+    @Test
     void protocolZeroAndOneAreAccepted() {
         TestServer server = startServer();
         open(server).send("CONNECT {\"verbose\":false,\"protocol\":0}\r\nPING\r\n").expect("PONG\r\n");
