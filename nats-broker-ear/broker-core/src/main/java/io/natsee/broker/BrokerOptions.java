@@ -235,9 +235,20 @@ public final class BrokerOptions {
         return configFile;
     }
 
-    /** The auth timeout in effect: the authorization block's, else {@link #authTimeout()}. */
+    /**
+     * The auth timeout in effect: the authorization block's; else, with TLS and the default auth
+     * timeout, the TLS timeout plus one second (as nats-server); else {@link #authTimeout()}.
+     */
     public java.time.Duration effectiveAuthTimeout() {
-        return authorization != null && authorization.timeout() != null ? authorization.timeout() : authTimeout;
+        if (authorization != null && authorization.timeout() != null) {
+            return authorization.timeout();
+        }
+        if (tls != null && authTimeout.equals(BrokerDefaults.AUTH_TIMEOUT)) {
+            // nats-server leaves room for the TLS handshake: its default is the TLS timeout plus a second.
+            java.time.Duration withTls = tls.timeoutOrDefault().plusSeconds(1);
+            return withTls.compareTo(authTimeout) > 0 ? withTls : authTimeout;
+        }
+        return authTimeout;
     }
 
     @Override

@@ -45,13 +45,16 @@ public final class Authenticator {
                 }
                 return null;
             }
-            for (User user : options.users()) {
-                if (user.name() != null && user.name().equals(credentials.user())) {
-                    return Passwords.matches(user.password(), credentials.password())
-                            ? new Result(user.name(), permissionsOf(user)) : null;
+            if (credentials.user() != null || options.token() == null) {
+                for (User user : options.users()) {
+                    if (user.name() != null && user.name().equals(credentials.user())) {
+                        return passwordMatches(user.password(), credentials.password())
+                                ? new Result(user.name(), permissionsOf(user)) : null;
+                    }
                 }
+                return null;
             }
-            return null;
+            // No user name: nats-server falls through to the token, when there is one.
         }
         if (options.token() != null) {
             return Passwords.matches(options.token(), credentials.token())
@@ -63,6 +66,14 @@ public final class Authenticator {
             return userMatches && passwordMatches ? new Result(options.user(), defaultPermissions()) : null;
         }
         return null;
+    }
+
+    /** A user configured without a password is let in without one, as nats-server does. */
+    private static boolean passwordMatches(String configured, String supplied) {
+        if (configured == null || configured.isEmpty()) {
+            return supplied == null || supplied.isEmpty();
+        }
+        return Passwords.matches(configured, supplied);
     }
 
     private Permissions permissionsOf(User user) {
