@@ -216,9 +216,10 @@ public final class ProtocolClient implements AutoCloseable {
     public String readLine() {
         long deadline = deadline();
         skipServerPings(deadline, false);
-        int scanned = start;
+        // Counted from start: fillMore may move the bytes to the front of the buffer.
+        int scanned = 0;
         while (true) {
-            for (int i = scanned; i < end; i++) {
+            for (int i = start + scanned; i < end; i++) {
                 if (buffer[i] == '\n') {
                     if (i == start || buffer[i - 1] != '\r') {
                         throw new AssertionError("line not terminated by CRLF: '"
@@ -229,7 +230,7 @@ public final class ProtocolClient implements AutoCloseable {
                     return line;
                 }
             }
-            scanned = end;
+            scanned = end - start;
             if (!fillMore(deadline)) {
                 throw new AssertionError("expected a line but "
                         + (eof ? "the connection was closed" : "timed out") + "; pending '"
