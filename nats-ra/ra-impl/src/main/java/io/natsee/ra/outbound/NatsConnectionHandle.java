@@ -1,0 +1,191 @@
+package io.natsee.ra.outbound;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamStatusException;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import io.natsee.ra.api.NatsConnection;
+import io.natsee.ra.api.NatsConnectionClosedException;
+import io.natsee.ra.api.NatsException;
+import io.natsee.ra.api.NatsRequestTimeoutException;
+import io.natsee.ra.api.NoRespondersException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The handle an application holds: forwards to the jnats connection of its current managed
+ * connection and throws once closed or detached.
+ */
+public final class NatsConnectionHandle implements NatsConnection {
+
+    private volatile NatsManagedConnection managedConnection;
+    private volatile boolean closed;
+
+    NatsConnectionHandle(NatsManagedConnection managedConnection) {
+        this.managedConnection = managedConnection;
+    }
+
+    @Override
+    public void publish(String subject, byte[] data) {
+        publish(subject, null, null, data);
+    }
+
+    @Override
+    public void publish(String subject, String replyTo, byte[] data) {
+        publish(subject, replyTo, null, data);
+    }
+
+    @Override
+    public void publish(String subject, String replyTo, Headers headers, byte[] data) {
+        NatsManagedConnection current = current();
+        Connection connection = current.physical();
+        AfterCommitPublisher afterCommit = current.factory().afterCommitPublisher();
+        if (afterCommit != null && afterCommit.defer(connection, subject, replyTo, headers, data)) {
+            return;
+        }
+        try {
+            connection.publish(subject, replyTo, headers, data);
+        } catch (IllegalStateException e) {
+            throw closedPhysical(e);
+        }
+    }
+
+    @Override
+    public Message request(String subject, byte[] data, Duration timeout) {
+        return request(subject, null, data, timeout);
+    }
+
+    @Override
+    public Message request(String subject, Headers headers, byte[] data, Duration timeout) {
+        CompletableFuture<Message> future = send(subject, headers, data, timeout);
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NatsException("interrupted while waiting for a reply on " + subject, e);
+        } catch (ExecutionException | CancellationException e) {
+            throw translate(subject, timeout, e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Message> requestAsync(String subject, byte[] data, Duration timeout) {
+        CompletableFuture<Message> result = new CompletableFuture<>();
+        send(subject, null, data, timeout).whenComplete((reply, failure) -> {
+            if (failure == null) {
+                result.complete(reply);
+            } else {
+                result.completeExceptionally(translate(subject, timeout, failure));
+            }
+        });
+        return result;
+    }
+
+    private CompletableFuture<Message> send(String subject, Headers headers, byte[] data, Duration timeout) {
+        Connection connection = current().physical();
+        try {
+            return connection.requestWithTimeout(subject, headers, data, timeout);
+        } catch (IllegalStateException e) {
+            throw closedPhysical(e);
+        }
+    }
+
+    /** Turns jnats' ways of failing a request into the API's exceptions. */
+    static NatsException translate(String subject, Duration timeout, Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof CancellationException || cause instanceof JetStreamStatusException) {
+            // jnats cancels a request future when the server answers 503 no responders (timeouts use TimeoutException).
+            return new NoRespondersException(subject);
+        }
+        if (cause instanceof TimeoutException) {
+            return new NatsRequestTimeoutException("no reply on " + subject + " within " + timeout.toMillis() + " ms", cause);
+        }
+        if (cause instanceof NatsException natsException) {
+            return natsException;
+        }
+        return new NatsException("request on " + subject + " failed: " + cause, cause);
+    }
+
+    @Override
+    public void flush(Duration timeout) {
+        try {
+            current().physical().flush(timeout);
+        } catch (TimeoutException e) {
+            throw new NatsRequestTimeoutException("flush not answered within " + timeout.toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NatsException("interrupted while flushing", e);
+        } catch (IllegalStateException e) {
+            throw closedPhysical(e);
+        }
+    }
+
+    @Override
+    public long maxPayload() {
+        return current().physical().getMaxPayload();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed || managedConnection == null;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        NatsManagedConnection current = managedConnection;
+        managedConnection = null;
+        if (current != null) {
+            current.handleClosed(this);
+        }
+    }
+
+    /** Moves this handle onto another managed connection (connection sharing by the container). */
+    void associate(NatsManagedConnection target) {
+        if (closed) {
+            throw new NatsConnectionClosedException("cannot re-associate a closed handle");
+        }
+        NatsManagedConnection previous = managedConnection;
+        if (previous != null && previous != target) {
+            previous.detach(this);
+        }
+        managedConnection = target;
+        target.attach(this);
+    }
+
+    /** Detaches this handle from its managed connection; the handle throws from now on. */
+    void invalidate() {
+        managedConnection = null;
+    }
+
+    NatsManagedConnection managedConnection() {
+        return managedConnection;
+    }
+
+    private NatsManagedConnection current() {
+        NatsManagedConnection current = managedConnection;
+        if (closed) {
+            throw new NatsConnectionClosedException("this NATS connection handle is closed");
+        }
+        if (current == null) {
+            throw new NatsConnectionClosedException("this NATS connection handle was detached by the container");
+        }
+        return current;
+    }
+
+    private static NatsConnectionClosedException closedPhysical(IllegalStateException cause) {
+        NatsConnectionClosedException exception = new NatsConnectionClosedException("the NATS connection is closed: " + cause.getMessage());
+        exception.initCause(cause);
+        return exception;
+    }
+}

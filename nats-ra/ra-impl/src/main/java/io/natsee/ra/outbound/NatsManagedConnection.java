@@ -1,0 +1,218 @@
+package io.natsee.ra.outbound;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Nats;
+import io.natsee.ra.ClientSettings;
+import jakarta.resource.NotSupportedException;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ConnectionEventListener;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.EISSystemException;
+import jakarta.resource.spi.LocalTransaction;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionMetaData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.security.auth.Subject;
+import javax.transaction.xa.XAResource;
+
+/**
+ * One pooled physical NATS connection: owns a jnats {@link Connection}, tracks the handles
+ * given out on it and reports a lost connection to the pool as CONNECTION_ERROR_OCCURRED.
+ */
+public final class NatsManagedConnection implements ManagedConnection {
+
+    private static final System.Logger LOGGER = System.getLogger(NatsManagedConnection.class.getName());
+
+    private final NatsManagedConnectionFactory factory;
+    private final NatsConnectionRequestInfo requestInfo;
+    private final String userName;
+    private final Set<NatsConnectionHandle> handles = ConcurrentHashMap.newKeySet();
+    private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Connection connection;
+    private volatile boolean destroyed;
+    private volatile boolean errorReported;
+    private PrintWriter logWriter;
+
+    private NatsManagedConnection(NatsManagedConnectionFactory factory, NatsConnectionRequestInfo requestInfo, String userName) {
+        this.factory = factory;
+        this.requestInfo = requestInfo;
+        this.userName = userName;
+    }
+
+    static NatsManagedConnection open(NatsManagedConnectionFactory factory, ClientSettings settings,
+            NatsConnectionRequestInfo requestInfo) throws ResourceException {
+        NatsManagedConnection managedConnection = new NatsManagedConnection(factory, requestInfo, settings.getUser());
+        ConnectionListener listener = (jnatsConnection, event) -> managedConnection.onConnectionEvent(event);
+        try {
+            managedConnection.connection = Nats.connect(settings.toOptions(listener, null).build());
+        } catch (IOException e) {
+            throw new EISSystemException("cannot connect to NATS at " + String.join(",", settings.serverList()) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EISSystemException("interrupted while connecting to NATS", e);
+        }
+        return managedConnection;
+    }
+
+    private void onConnectionEvent(ConnectionListener.Events event) {
+        switch (event) {
+            case CLOSED -> {
+                if (!destroyed) {
+                    reportError(new EISSystemException("NATS connection closed: reconnect attempts exhausted or closed by the server"));
+                }
+            }
+            case DISCONNECTED -> LOGGER.log(Level.DEBUG, "pooled NATS connection disconnected; jnats reconnects");
+            case RECONNECTED -> LOGGER.log(Level.DEBUG, "pooled NATS connection reconnected");
+            default -> {
+            }
+        }
+    }
+
+    private void reportError(Exception cause) {
+        if (errorReported) {
+            return;
+        }
+        errorReported = true;
+        LOGGER.log(Level.WARNING, "pooled NATS connection lost, reporting it to the pool: {0}", cause.getMessage());
+        ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED, cause);
+        for (ConnectionEventListener listener : listeners) {
+            listener.connectionErrorOccurred(event);
+        }
+    }
+
+    /** Called by a handle when the application closed it: tells the pool the managed connection is free. */
+    void handleClosed(NatsConnectionHandle handle) {
+        handles.remove(handle);
+        ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED);
+        event.setConnectionHandle(handle);
+        for (ConnectionEventListener listener : listeners) {
+            listener.connectionClosed(event);
+        }
+    }
+
+    void detach(NatsConnectionHandle handle) {
+        handles.remove(handle);
+    }
+
+    void attach(NatsConnectionHandle handle) {
+        handles.add(handle);
+    }
+
+    @Override
+    public Object getConnection(Subject subject, ConnectionRequestInfo requestInfo) throws ResourceException {
+        if (destroyed) {
+            throw new jakarta.resource.spi.IllegalStateException("managed connection was destroyed");
+        }
+        NatsConnectionHandle handle = new NatsConnectionHandle(this);
+        handles.add(handle);
+        return handle;
+    }
+
+    @Override
+    public void associateConnection(Object connectionHandle) throws ResourceException {
+        if (!(connectionHandle instanceof NatsConnectionHandle handle)) {
+            throw new ResourceException("not a NATS connection handle: " + connectionHandle);
+        }
+        handle.associate(this);
+    }
+
+    /** Detaches every handle; they throw from now on. The physical connection stays open for the next user. */
+    @Override
+    public void cleanup() {
+        for (NatsConnectionHandle handle : handles) {
+            handle.invalidate();
+        }
+        handles.clear();
+    }
+
+    /** Closes the physical connection; running it twice does nothing more. */
+    @Override
+    public void destroy() {
+        if (destroyed) {
+            return;
+        }
+        destroyed = true;
+        cleanup();
+        factory.unregister(this);
+        Connection physical = connection;
+        if (physical != null) {
+            try {
+                physical.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void addConnectionEventListener(ConnectionEventListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeConnectionEventListener(ConnectionEventListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public XAResource getXAResource() throws ResourceException {
+        throw new NotSupportedException("NATS connections take no part in XA transactions");
+    }
+
+    @Override
+    public LocalTransaction getLocalTransaction() throws ResourceException {
+        throw new NotSupportedException("NATS connections have no local transactions; see the transactionalPublish property");
+    }
+
+    @Override
+    public ManagedConnectionMetaData getMetaData() {
+        Connection physical = connection;
+        return new NatsManagedConnectionMetaData(physical == null ? null : physical.getServerInfo(), userName);
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter logWriter) {
+        this.logWriter = logWriter;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    /** Returns the physical connection. */
+    Connection physical() {
+        return connection;
+    }
+
+    NatsManagedConnectionFactory factory() {
+        return factory;
+    }
+
+    NatsConnectionRequestInfo requestInfo() {
+        return requestInfo;
+    }
+
+    /** Returns the number of handles currently attached (for tests). */
+    int handleCount() {
+        return handles.size();
+    }
+
+    boolean isDestroyed() {
+        return destroyed;
+    }
+
+    /** Returns true while the physical connection can carry messages (possibly after a reconnect). */
+    boolean isUsable() {
+        Connection physical = connection;
+        return !destroyed && !errorReported && physical != null && physical.getStatus() != Connection.Status.CLOSED;
+    }
+}

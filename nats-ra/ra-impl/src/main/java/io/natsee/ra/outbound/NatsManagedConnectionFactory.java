@@ -1,0 +1,173 @@
+package io.natsee.ra.outbound;
+
+import io.natsee.ra.ClientSettings;
+import io.natsee.ra.NatsResourceAdapter;
+import io.natsee.ra.api.NatsConnection;
+import io.natsee.ra.api.NatsConnectionFactory;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.ConnectionDefinition;
+import jakarta.resource.spi.ConnectionManager;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionFactory;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterAssociation;
+import jakarta.resource.spi.TransactionSupport;
+import java.io.PrintWriter;
+import java.util.Objects;
+import java.util.Set;
+import javax.security.auth.Subject;
+
+/**
+ * The managed connection factory behind every NATS connection pool: opens one jnats connection
+ * per managed connection, with the resource adapter's settings overridden by its own.
+ */
+@ConnectionDefinition(
+        connectionFactory = NatsConnectionFactory.class,
+        connectionFactoryImpl = NatsConnectionFactoryImpl.class,
+        connection = NatsConnection.class,
+        connectionImpl = NatsConnectionHandle.class)
+public class NatsManagedConnectionFactory implements ManagedConnectionFactory, ResourceAdapterAssociation, TransactionSupport {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ClientSettings settings = new ClientSettings();
+    private Boolean transactionalPublish = Boolean.FALSE;
+    private transient NatsResourceAdapter resourceAdapter;
+    private transient AfterCommitPublisher afterCommitPublisher;
+    private transient PrintWriter logWriter;
+
+    @Override
+    public Object createConnectionFactory(ConnectionManager connectionManager) {
+        return new NatsConnectionFactoryImpl(this, connectionManager);
+    }
+
+    @Override
+    public Object createConnectionFactory() {
+        return new NatsConnectionFactoryImpl(this, new UnpooledConnectionManager());
+    }
+
+    @Override
+    public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo requestInfo) throws ResourceException {
+        ClientSettings effective = effectiveSettings(requestInfo);
+        NatsManagedConnection managedConnection = NatsManagedConnection.open(this, effective, (NatsConnectionRequestInfo) requestInfo);
+        if (resourceAdapter != null) {
+            resourceAdapter.register(managedConnection);
+        }
+        return managedConnection;
+    }
+
+    /** Returns the settings a new connection uses: adapter, then this factory, then the request's credentials. */
+    ClientSettings effectiveSettings(ConnectionRequestInfo requestInfo) {
+        ClientSettings base = resourceAdapter == null ? new ClientSettings() : resourceAdapter.settings();
+        ClientSettings effective = base.overriddenBy(settings);
+        if (requestInfo instanceof NatsConnectionRequestInfo credentials && credentials.user() != null) {
+            ClientSettings requested = new ClientSettings();
+            requested.setUser(credentials.user());
+            requested.setPassword(credentials.password());
+            effective = effective.overriddenBy(requested);
+        }
+        return effective;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public ManagedConnection matchManagedConnections(Set candidates, Subject subject, ConnectionRequestInfo requestInfo) {
+        for (Object candidate : candidates) {
+            if (candidate instanceof NatsManagedConnection managedConnection
+                    && managedConnection.factory() == this
+                    && Objects.equals(managedConnection.requestInfo(), requestInfo)
+                    && managedConnection.isUsable()) {
+                return managedConnection;
+            }
+        }
+        return null;
+    }
+
+    /** Returns the buffer for transactional publishes, or null when the mode is off or there is no transaction manager. */
+    synchronized AfterCommitPublisher afterCommitPublisher() {
+        if (!Boolean.TRUE.equals(transactionalPublish) || resourceAdapter == null) {
+            return null;
+        }
+        if (afterCommitPublisher == null && resourceAdapter.transactionSynchronizationRegistry() != null) {
+            afterCommitPublisher = new AfterCommitPublisher(resourceAdapter.transactionSynchronizationRegistry());
+        }
+        return afterCommitPublisher;
+    }
+
+    void unregister(NatsManagedConnection managedConnection) {
+        if (resourceAdapter != null) {
+            resourceAdapter.unregister(managedConnection);
+        }
+    }
+
+    @Override
+    public TransactionSupportLevel getTransactionSupport() {
+        return TransactionSupportLevel.NoTransaction;
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter resourceAdapter) {
+        this.resourceAdapter = (NatsResourceAdapter) resourceAdapter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter logWriter) {
+        this.logWriter = logWriter;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @ConfigProperty(description = "Comma-separated NATS server URLs; empty inherits the resource adapter's.")
+    public void setServers(String servers) { settings.setServers(servers); }
+    public String getServers() { return settings.getServers(); }
+
+    @ConfigProperty(description = "Connection name shown in the server's monitoring; empty inherits the resource adapter's.")
+    public void setConnectionName(String connectionName) { settings.setConnectionName(connectionName); }
+    public String getConnectionName() { return settings.getConnectionName(); }
+
+    @ConfigProperty(description = "User name; empty inherits the resource adapter's.")
+    public void setUser(String user) { settings.setUser(user); }
+    public String getUser() { return settings.getUser(); }
+
+    @ConfigProperty(description = "Password; empty inherits the resource adapter's.", confidential = true)
+    public void setPassword(String password) { settings.setPassword(password); }
+    public String getPassword() { return settings.getPassword(); }
+
+    @ConfigProperty(description = "Authentication token; empty inherits the resource adapter's.", confidential = true)
+    public void setToken(String token) { settings.setToken(token); }
+    public String getToken() { return settings.getToken(); }
+
+    @ConfigProperty(description = "Path of a .creds file; empty inherits the resource adapter's.")
+    public void setCredentialsFile(String credentialsFile) { settings.setCredentialsFile(credentialsFile); }
+    public String getCredentialsFile() { return settings.getCredentialsFile(); }
+
+    @ConfigProperty(description = "Reconnect attempts per server; empty inherits the resource adapter's.")
+    public void setMaxReconnects(Integer maxReconnects) { settings.setMaxReconnects(maxReconnects); }
+    public Integer getMaxReconnects() { return settings.getMaxReconnects(); }
+
+    @ConfigProperty(defaultValue = "false",
+            description = "When true, publishes made inside a JTA transaction are held and sent only after it commits; dropped on rollback.")
+    public void setTransactionalPublish(Boolean transactionalPublish) { this.transactionalPublish = transactionalPublish; }
+    public Boolean getTransactionalPublish() { return transactionalPublish; }
+
+    @Override
+    public boolean equals(Object other) {
+        return this == other || other instanceof NatsManagedConnectionFactory that
+                && settings.equals(that.settings) && Objects.equals(transactionalPublish, that.transactionalPublish);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(settings, transactionalPublish);
+    }
+}
