@@ -2,6 +2,7 @@ package io.natsee.broker;
 
 import io.natsee.broker.monitor.MonitorService;
 import io.natsee.broker.server.ServerContext;
+import io.natsee.broker.tls.TlsSettings;
 import io.natsee.broker.transport.NettyTransport;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -63,12 +64,13 @@ public final class Broker implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "Maximum payloads over {0} are generally discouraged and could lead to poor performance",
                     BrokerDefaults.MAX_PAYLOAD_WARNING);
         }
+        TlsSettings tls = options.tls() == null ? null : TlsSettings.load(options.tls());
         NettyTransport netty = new NettyTransport(options.eventLoops(), threadFactory);
         ServerContext server = new ServerContext(options, serverId, netty.eventLoops(), clock);
         int requested = options.port() == 0 ? BrokerDefaults.PORT : options.port() == BrokerDefaults.RANDOM_PORT ? 0 : options.port();
         try {
             server.listening(options.host(), requested == 0 ? 0 : requested);
-            int bound = netty.bind(options.host(), requested, server);
+            int bound = netty.bind(options.host(), requested, server, tls);
             server.listening(options.host(), bound);
             this.port = bound;
         } catch (IOException | RuntimeException e) {
@@ -79,6 +81,9 @@ public final class Broker implements AutoCloseable {
         this.context = server;
         ready.countDown();
         LOG.log(System.Logger.Level.INFO, "Listening for client connections on {0}:{1,number,#}", options.host(), port);
+        if (tls != null) {
+            LOG.log(System.Logger.Level.INFO, "TLS required for client connections");
+        }
         LOG.log(System.Logger.Level.DEBUG, "IO: {0} event loop(s), {1}", netty.eventLoops(),
                 netty.nativeTransport() ? "native epoll" : "NIO");
     }

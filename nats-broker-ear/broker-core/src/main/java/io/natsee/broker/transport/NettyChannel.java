@@ -7,10 +7,18 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /** One connection on netty: the {@link TransportChannel} the broker writes to, and the handler that reads. */
 final class NettyChannel extends ChannelInboundHandlerAdapter implements TransportChannel {
@@ -21,12 +29,22 @@ final class NettyChannel extends ChannelInboundHandlerAdapter implements Transpo
     private final int loopIndex;
     private final String remoteHost;
     private final int remotePort;
+    private final SslContext sslContext;
+    private final long handshakeTimeoutMillis;
+    private SslHandler sslHandler;
     private ChannelListener listener;
     private boolean closedNotified;
 
     NettyChannel(SocketChannel channel, int loopIndex) {
+        this(channel, loopIndex, null, 0);
+    }
+
+    /** A channel that can upgrade to TLS with {@code sslContext} ({@code null}: plain TCP only). */
+    NettyChannel(SocketChannel channel, int loopIndex, SslContext sslContext, long handshakeTimeoutMillis) {
         this.channel = channel;
         this.loopIndex = loopIndex;
+        this.sslContext = sslContext;
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
         InetSocketAddress remote = channel.remoteAddress();
         this.remoteHost = remote == null ? "" : remote.getAddress().getHostAddress();
         this.remotePort = remote == null ? 0 : remote.getPort();
@@ -141,13 +159,65 @@ final class NettyChannel extends ChannelInboundHandlerAdapter implements Transpo
         return loopIndex;
     }
 
+    /**
+     * Puts netty's {@link SslHandler} at the head of the pipeline, as the server side. What was
+     * written before (INFO) has already passed the pipeline into the socket's outbound buffer, so
+     * it goes out in plain text ahead of the handshake, as nats-server sends it; every later write
+     * is encrypted, and is held by the handler until the handshake is done. The handler starts its
+     * handshake timer when added; a client that sends anything but a TLS record (a plaintext
+     * {@code CONNECT}), a bad or missing client certificate, or a handshake that does not finish
+     * in time fails the handshake, and the connection is closed without a byte more, as
+     * nats-server 2.9.10 does (its {@code -ERR 'Secure Connection - TLS Required'} after a
+     * handshake timeout never reaches the client: the connection is closed before it is written).
+     */
     @Override
     public void startTls() {
-        throw new IllegalStateException("TLS is not configured on this transport");
+        if (sslContext == null) {
+            throw new IllegalStateException("TLS is not configured on this transport");
+        }
+        if (sslHandler != null) {
+            throw new IllegalStateException("TLS already started");
+        }
+        SslHandler handler = sslContext.newHandler(channel.alloc());
+        handler.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+        // A failed handshake closes at once: no close_notify to wait for.
+        handler.setCloseNotifyFlushTimeoutMillis(0);
+        handler.setCloseNotifyReadTimeoutMillis(0);
+        this.sslHandler = handler;
+        channel.pipeline().addFirst("tls", handler);
+        handler.handshakeFuture().addListener(this::handshakeDone);
+    }
+
+    private void handshakeDone(Future<? super io.netty.channel.Channel> result) {
+        Throwable failure = result.cause();
+        if (failure != null) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}:{1} - TLS handshake error: {2}", remoteHost, remotePort, failure.toString());
+        }
+        if (!closedNotified) {
+            listener.onTlsHandshake(failure);
+        }
+        if (failure != null) {
+            channel.close();
+        }
     }
 
     @Override
-    public java.util.List<java.security.cert.X509Certificate> peerCertificates() {
-        return java.util.List.of();
+    public List<X509Certificate> peerCertificates() {
+        SslHandler handler = sslHandler;
+        if (handler == null || !handler.handshakeFuture().isSuccess()) {
+            return List.of();
+        }
+        try {
+            Certificate[] chain = handler.engine().getSession().getPeerCertificates();
+            List<X509Certificate> certificates = new ArrayList<>(chain.length);
+            for (Certificate certificate : chain) {
+                if (certificate instanceof X509Certificate x509) {
+                    certificates.add(x509);
+                }
+            }
+            return List.copyOf(certificates);
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.natsee.broker.transport;
 
+import io.natsee.broker.tls.TlsSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -19,6 +20,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
@@ -31,7 +33,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The transport on netty: a group of event loops (native epoll where present, NIO otherwise) that
  * accepts connections on one or more ports and serves each connection on one loop for its life.
- * The only class of the broker, with {@link NettyChannel}, that sees netty types.
+ * The only classes of the broker that see netty types are here, in the transport package
+ * ({@link NettyChannel}, {@link SslContexts}); TLS settings come in as
+ * {@link TlsSettings}, which holds JDK types only.
  */
 public final class NettyTransport implements AutoCloseable {
 
@@ -73,6 +77,17 @@ public final class NettyTransport implements AutoCloseable {
      * to {@code acceptor}. Returns the bound port.
      */
     public int bind(String host, int port, ChannelAcceptor acceptor) throws IOException {
+        return bind(host, port, acceptor, null);
+    }
+
+    /**
+     * Like {@link #bind(String, int, ChannelAcceptor)}, with TLS settings ({@code null} for none)
+     * that {@link TransportChannel#startTls()} uses on the accepted connections. A TLS engine that
+     * cannot be set up fails here, before the port is bound.
+     */
+    public int bind(String host, int port, ChannelAcceptor acceptor, TlsSettings tls) throws IOException {
+        SslContext sslContext = tls == null ? null : SslContexts.serverContext(tls);
+        long handshakeTimeoutMillis = tls == null ? 0 : Math.max(1, tls.handshakeTimeout().toMillis());
         Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
@@ -88,7 +103,7 @@ public final class NettyTransport implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         int loop = loopIndexes.getOrDefault(channel.eventLoop(), 0);
-                        NettyChannel transportChannel = new NettyChannel(channel, loop);
+                        NettyChannel transportChannel = new NettyChannel(channel, loop, sslContext, handshakeTimeoutMillis);
                         channel.pipeline().addLast(transportChannel);
                         transportChannel.listener(acceptor.accept(transportChannel));
                     }

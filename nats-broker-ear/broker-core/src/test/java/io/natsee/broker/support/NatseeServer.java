@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import io.natsee.broker.Broker;
 import io.natsee.broker.BrokerOptions;
+import io.natsee.broker.tls.TlsOptions;
 
 /**
  * Our in-process {@link Broker} as a {@link TestServer}, bound to 127.0.0.1. Started by
@@ -58,6 +59,11 @@ public final class NatseeServer implements TestServer {
         }
         if (options.writeDeadline() != null) {
             builder.writeDeadline(options.writeDeadline());
+        }
+        if (options.tls() != null) {
+            Tls tls = options.tls();
+            builder.tls(new TlsOptions(tls.certFile(), tls.keyFile(), tls.caFile(), tls.verify(), false,
+                    tls.timeout(), tls.cipherSuites()));
         }
         Broker broker = new Broker(builder.build());
         try {

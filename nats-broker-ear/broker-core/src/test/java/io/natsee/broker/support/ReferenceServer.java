@@ -141,6 +141,26 @@ public final class ReferenceServer implements TestServer {
         if (options.writeDeadline() != null) {
             b.append("write_deadline: \"").append(options.writeDeadline().toMillis()).append("ms\"\n");
         }
+        if (options.tls() != null) {
+            Tls tls = options.tls();
+            b.append("tls {\n");
+            b.append("  cert_file: \"").append(tls.certFile()).append("\"\n");
+            b.append("  key_file: \"").append(tls.keyFile()).append("\"\n");
+            if (tls.caFile() != null) {
+                b.append("  ca_file: \"").append(tls.caFile()).append("\"\n");
+            }
+            if (tls.verify()) {
+                b.append("  verify: true\n");
+            }
+            if (tls.timeout() != null) {
+                // seconds, as a float
+                b.append("  timeout: ").append(tls.timeout().toMillis() / 1000.0).append('\n');
+            }
+            if (!tls.cipherSuites().isEmpty()) {
+                b.append("  cipher_suites: [").append(String.join(", ", tls.cipherSuites())).append("]\n");
+            }
+            b.append("}\n");
+        }
         return b.toString();
     }
 
