@@ -1,6 +1,12 @@
 package io.natsee.broker.auth;
 
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * Decides whether a client's CONNECT credentials let it in, as nats-server does: NKey and
@@ -74,6 +80,51 @@ public final class Authenticator {
             return supplied == null || supplied.isEmpty();
         }
         return Passwords.matches(configured, supplied);
+    }
+
+    /**
+     * TLS {@code verify_and_map}: the client's verified certificate names the user. The
+     * candidates are, in nats-server's order, the certificate's e-mail addresses, its DNS names
+     * and its subject's distinguished name; the first that is a configured user's name wins.
+     * {@code null} when none is.
+     */
+    public Result authenticateByCertificate(List<String> certificateNames) {
+        if (options == null) {
+            return null;
+        }
+        for (String candidate : certificateNames) {
+            for (User user : options.users()) {
+                if (user.name() != null && user.name().equals(candidate)) {
+                    return new Result(user.name(), permissionsOf(user));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The names a certificate offers for {@link #authenticateByCertificate}: e-mails, DNS names, subject DN. */
+    public static List<String> certificateNames(X509Certificate certificate) {
+        List<String> emails = new ArrayList<>();
+        List<String> dnsNames = new ArrayList<>();
+        try {
+            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+            if (alternatives != null) {
+                for (List<?> alternative : alternatives) {
+                    int type = (Integer) alternative.get(0);
+                    if (type == 1) {
+                        emails.add(String.valueOf(alternative.get(1)));
+                    } else if (type == 2) {
+                        dnsNames.add(String.valueOf(alternative.get(1)));
+                    }
+                }
+            }
+        } catch (CertificateParsingException unreadable) {
+            // No alternative names to offer; the subject remains.
+        }
+        List<String> names = new ArrayList<>(emails);
+        names.addAll(dnsNames);
+        names.add(certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
+        return names;
     }
 
     private Permissions permissionsOf(User user) {

@@ -285,7 +285,7 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         }
         credentials = new Authenticator.Credentials(text(connect, "user"), text(connect, "pass"),
                 text(connect, "auth_token"), text(connect, "nkey"), text(connect, "sig"));
-        Authenticator.Result result = authenticator.authenticate(credentials, nonce);
+        Authenticator.Result result = authenticate(authenticator);
         if (result == null) {
             authorizationViolation();
             return false;
@@ -298,6 +298,16 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         authorizedUser = result.user();
         applyPermissions(result.permissions());
         return true;
+    }
+
+    /** With TLS verify_and_map the client certificate names the user; otherwise the CONNECT's credentials do. */
+    private Authenticator.Result authenticate(Authenticator authenticator) {
+        if (server.options.tls() != null && server.options.tls().verifyAndMap()) {
+            List<java.security.cert.X509Certificate> chain = channel.peerCertificates();
+            return chain.isEmpty() ? null
+                    : authenticator.authenticateByCertificate(Authenticator.certificateNames(chain.get(0)));
+        }
+        return authenticator.authenticate(credentials, nonce);
     }
 
     private static String text(JsonNode connect, String field) {
@@ -338,7 +348,7 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
                 applyPermissions(Permissions.ALL);
                 return;
             }
-            Authenticator.Result result = credentials == null ? null : authenticator.authenticate(credentials, nonce);
+            Authenticator.Result result = credentials == null ? null : authenticate(authenticator);
             if (result == null) {
                 authorizationViolation();
                 return;
