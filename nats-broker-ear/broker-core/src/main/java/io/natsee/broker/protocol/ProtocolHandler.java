@@ -10,6 +10,15 @@ import java.nio.ByteBuffer;
  */
 public interface ProtocolHandler {
 
+    /**
+     * Called with the first byte of every operation, before anything else of it is read. Returning
+     * false stops parsing at that byte: nats-server refuses every operation but CONNECT from a
+     * client that must still authenticate, without reading (or buffering) the rest.
+     */
+    default boolean beginOperation(byte firstByte) {
+        return true;
+    }
+
     /** {@code CONNECT <json>}: the JSON object's bytes. */
     void onConnect(ByteBuffer buffer, int offset, int length);
 

@@ -118,6 +118,10 @@ public final class ProtocolParser {
             byte b = buffer.get(i);
             switch (current) {
                 case OP_START -> {
+                    if (!handler.beginOperation(b)) {
+                        stopped = true;
+                        return;
+                    }
                     switch (b) {
                         case 'P', 'p' -> state = OP_P;
                         case 'S', 's' -> state = OP_S;

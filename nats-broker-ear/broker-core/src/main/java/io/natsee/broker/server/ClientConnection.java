@@ -236,6 +236,15 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     // ---------------------------------------------------------------- protocol operations
 
     @Override
+    public boolean beginOperation(byte firstByte) {
+        if (authenticated || firstByte == 'C' || firstByte == 'c') {
+            return true;
+        }
+        authorizationViolation();
+        return false;
+    }
+
+    @Override
     public void onConnect(ByteBuffer buffer, int offset, int length) {
         byte[] bytes = new byte[length];
         buffer.get(offset, bytes, 0, length);

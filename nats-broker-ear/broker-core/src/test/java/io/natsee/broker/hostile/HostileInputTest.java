@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -208,7 +207,6 @@ class HostileInputTest {
      * +OK included; see the report of this test.
      */
     @Test
-    @Disabled("bug: before CONNECT, INFO and +OK are ignored instead of refused with 'Authorization Violation'")
     void infoAndOkBeforeConnectAreAuthorizationViolations() {
         start(Duration.ofSeconds(10));
         for (String operation : List.of("INFO {}\r\n", "+OK\r\n")) {
@@ -401,8 +399,6 @@ class HostileInputTest {
      * max_payload bytes of heap until the auth timeout: a 20-byte request buys a 1 MB allocation.
      */
     @Test
-    @Disabled("bug: an unauthenticated PUB is refused only after its whole payload arrived; the parser "
-            + "allocates the declared size (up to max_payload) for a client that is not authenticated")
     void unauthenticatedPartialPayloadIsRefusedAtOnce() {
         start(Duration.ofSeconds(30));
         try (ProtocolClient client = openWithInfo().timeout(Duration.ofSeconds(2))) {
