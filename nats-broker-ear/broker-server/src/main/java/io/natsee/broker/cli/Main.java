@@ -176,29 +176,31 @@ public final class Main {
                 logger.warning(warning);
             }
             StandaloneServer server = new StandaloneServer(options);
-            try {
-                server.start();
-            } catch (IOException | RuntimeException e) {
-                logger.log(NatsLogFormatter.FATAL, e.getMessage() != null ? e.getMessage() : e.toString());
-                return EXIT_ERROR;
-            }
             ConfigReloader reloader = new ConfigReloader(commandLine, System.getenv(), options, newOptions -> {
                 BrokerOptions applied = server.reload(newOptions);
                 logs.apply(applied);
                 return applied;
             });
+            // Signals are trapped before the server reports itself ready, so that a signal sent as
+            // soon as "Server is ready" appears finds the handlers in place.
+            CountDownLatch stopped = new CountDownLatch(1);
             trap("HUP", () -> {
                 logger.fine("Trapped \"hangup\" signal");
                 reloader.reload();
             });
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "natsee-shutdown"));
             for (Map.Entry<String, String> signal : SIGNAL_NAMES.entrySet()) {
                 trap(signal.getKey(), () -> {
                     logger.fine(() -> "Trapped \"" + signal.getValue() + "\" signal");
                     server.close();
                     stopped.countDown();
                 });
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "natsee-shutdown"));
+            try {
+                server.start();
+            } catch (IOException | RuntimeException e) {
+                logger.log(NatsLogFormatter.FATAL, e.getMessage() != null ? e.getMessage() : e.toString());
+                return EXIT_ERROR;
             }
             stopped.await();
             return EXIT_OK;
