@@ -1,5 +1,6 @@
 package io.natsee.it.ra.app;
 
+import io.natsee.ra.api.NatsMessageListener;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
 
@@ -13,5 +14,5 @@ import jakarta.ejb.MessageDriven;
     @ActivationConfigProperty(propertyName = "pendingMessageLimit", propertyValue = "-1"),
     @ActivationConfigProperty(propertyName = "pendingByteLimit", propertyValue = "-1")
 })
-public class CountingMdb1 extends CountingMdb {
+public class CountingMdb1 extends CountingMdb implements NatsMessageListener {
 }

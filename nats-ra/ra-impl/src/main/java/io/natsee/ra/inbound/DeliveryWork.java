@@ -55,6 +55,12 @@ final class DeliveryWork implements Work {
 
     private void deliver(MessageEndpoint endpoint) {
         boolean replying = endpoint instanceof NatsRequestListener;
+        if (!replying && !(endpoint instanceof NatsMessageListener)) {
+            // The container chose another listener interface, e.g. for a bean that only inherits ours.
+            LOGGER.log(Level.ERROR, "the endpoint for " + message.getSubject() + " implements neither NatsMessageListener nor"
+                    + " NatsRequestListener; declare the interface on the bean class or set messageListenerInterface");
+            return;
+        }
         Method method = replying ? ON_REQUEST : ON_MESSAGE;
         try {
             endpoint.beforeDelivery(method);
