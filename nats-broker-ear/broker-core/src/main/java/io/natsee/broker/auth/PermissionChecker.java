@@ -24,6 +24,7 @@ public final class PermissionChecker {
     private final List<Entry> subscribeAllow;
     private final List<Entry> subscribeDeny;
     private final Map<String, Boolean> publishCache = new HashMap<>();
+    private final Map<String, Boolean> deliveryDenyCache = new HashMap<>();
 
     public PermissionChecker(Permissions permissions) {
         this.permissions = permissions;
@@ -101,9 +102,21 @@ public final class PermissionChecker {
         return false;
     }
 
-    /** Whether a message on the literal subject must not be delivered (subscribe deny list). */
+    /**
+     * Whether a message on the literal subject must not be delivered (subscribe deny list).
+     * Results are cached; the caller holds the subscriber's lock or is its only deliverer.
+     */
     public boolean deniesDelivery(String subject) {
-        return matchesPlain(subscribeDeny, subject);
+        Boolean cached = deliveryDenyCache.get(subject);
+        if (cached != null) {
+            return cached;
+        }
+        boolean denied = matchesPlain(subscribeDeny, subject);
+        if (deliveryDenyCache.size() >= CACHE_LIMIT) {
+            deliveryDenyCache.clear();
+        }
+        deliveryDenyCache.put(subject, denied);
+        return denied;
     }
 
     /** {@code allow_responses}, or {@code null}. */

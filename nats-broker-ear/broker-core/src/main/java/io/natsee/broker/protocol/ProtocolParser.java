@@ -271,7 +271,7 @@ public final class ProtocolParser {
             if (kept > maxControlLine) {
                 throw new ProtocolException(Kind.MAX_CONTROL_LINE, state,
                         "control line of more than " + maxControlLine + " bytes: '"
-                                + ProtocolException.snippet(argumentCopyBuffer, 0, kept) + "'");
+                                + shown(argumentCopyBuffer, 0, kept) + "'");
             }
             return end;
         }
@@ -313,7 +313,7 @@ public final class ProtocolParser {
         if (stop - start > maxControlLine) {
             throw new ProtocolException(Kind.MAX_CONTROL_LINE, state,
                     "control line of " + (stop - start) + " bytes, more than " + maxControlLine + ": '"
-                            + ProtocolException.snippet(args, start, stop) + "'");
+                            + shown(args, start, stop) + "'");
         }
         ParserState current = state;
         switch (current) {
@@ -596,6 +596,11 @@ public final class ProtocolParser {
             return next;
         }
         throw unknown(buffer, i, end);
+    }
+
+    /** A snippet for an error message; never of CONNECT's arguments, which hold credentials. */
+    private String shown(ByteBuffer buffer, int start, int stop) {
+        return state == CONNECT_ARGS ? "<CONNECT arguments not shown>" : ProtocolException.snippet(buffer, start, stop);
     }
 
     private ProtocolException unknown(ByteBuffer buffer, int i, int end) {

@@ -410,6 +410,12 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
 
     private void publish(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
                          ByteBuffer payload, int payloadOffset, int headerLength, int totalLength) {
+        LoopContext loop = this.loop;
+        MatchResult match = loop.matchCache.match(args, subjectOffset, subjectLength);
+        if (pedantic && !loop.matchCache.lastWasLiteral()) {
+            // nats-server reports this and goes on: to the permission check, then to delivery.
+            sendError("Invalid Publish Subject");
+        }
         PermissionChecker checker = permissions;
         if (checker != null) {
             String subject = string(args, subjectOffset, subjectLength);
@@ -420,13 +426,8 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         }
         inMsgs++;
         inBytes += totalLength;
-        LoopContext loop = this.loop;
         loop.inMsgs++;
         loop.inBytes += totalLength;
-        MatchResult match = loop.matchCache.match(args, subjectOffset, subjectLength);
-        if (pedantic && !loop.matchCache.lastWasLiteral()) {
-            sendError("Invalid Publish Subject");
-        }
         if (verbose) {
             sendOk();
         }
