@@ -244,7 +244,7 @@ final class AuthorizationBlock {
         if (nkey == null && name == null) {
             errors.add(map.position().error("User entry requires a user"));
         } else if (nkey != null) {
-            if (!NkeyCheck.isValidPublicUserKey(nkey)) {
+            if (!io.natsee.broker.auth.NKeys.isValidUserKey(nkey)) {
                 errors.add(nkeyAt.error("Not a valid public nkey for a user"));
             }
             if (name != null || password != null) {
