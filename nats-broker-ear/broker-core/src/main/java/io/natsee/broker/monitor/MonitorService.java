@@ -4,6 +4,7 @@ import io.natsee.broker.Broker;
 import io.natsee.broker.BrokerDefaults;
 import io.natsee.broker.BrokerOptions;
 import io.natsee.broker.BrokerStatistics;
+import io.natsee.broker.tls.TlsOptions;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -30,11 +31,6 @@ public final class MonitorService {
      */
     public static final String SYSTEM_ACCOUNT = "$SYS";
 
-    /**
-     * nats-server's default TLS handshake timeout in seconds (TLS_TIMEOUT, 2 s), which /varz shows
-     * even without TLS. TODO(monitor): read it from the options once the TLS settings exist.
-     */
-    private static final double TLS_TIMEOUT_SECONDS = 2;
     private static final Map<String, Object> EMPTY_BLOCK = Map.of();
 
     private final Broker broker;
@@ -78,9 +74,9 @@ public final class MonitorService {
                 runtimeVersion,
                 broker.host(),
                 broker.port(),
-                false,
-                false,
-                false,
+                options.authorization() != null && options.authorization().required(),
+                options.tls() != null,
+                options.tls() != null && options.tls().requiresClientCertificates(),
                 null,
                 List.of(),
                 options.maxConnections(),
@@ -91,7 +87,7 @@ public final class MonitorService {
                 options.httpPort(),
                 "",
                 0,
-                seconds(options.authTimeout()),
+                seconds(options.effectiveAuthTimeout()),
                 options.maxControlLine(),
                 options.maxPayload(),
                 options.maxPending(),
@@ -101,7 +97,8 @@ public final class MonitorService {
                 EMPTY_BLOCK,
                 EMPTY_BLOCK,
                 EMPTY_BLOCK,
-                TLS_TIMEOUT_SECONDS,
+                // nats-server shows its TLS handshake timeout (2 s by default) even without TLS.
+                seconds(options.tls() != null ? options.tls().timeoutOrDefault() : TlsOptions.DEFAULT_TIMEOUT),
                 options.writeDeadline(),
                 start,
                 now,

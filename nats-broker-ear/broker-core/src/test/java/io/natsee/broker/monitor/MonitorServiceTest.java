@@ -96,6 +96,22 @@ class MonitorServiceTest {
     }
 
     @Test
+    void varzShowsAuthorizationAndItsTimeout() throws IOException {
+        BrokerOptions options = BrokerOptions.builder().host("127.0.0.1").port(-1)
+                .authorization(new io.natsee.broker.auth.AuthOptions("user", "secret", null, java.util.List.of(), null,
+                        Duration.ofMillis(1500)))
+                .build();
+        try (Broker secured = new Broker(options)) {
+            secured.start();
+            Varz varz = secured.monitor().varz();
+            assertTrue(varz.authRequired());
+            assertEquals(1.5, varz.authTimeout());
+            assertFalse(varz.tlsRequired());
+            assertEquals(2.0, varz.tlsTimeout());
+        }
+    }
+
+    @Test
     void uptimeFollowsTheClock() {
         Instant start = broker.startTime();
         MonitorService later = new MonitorService(broker,
