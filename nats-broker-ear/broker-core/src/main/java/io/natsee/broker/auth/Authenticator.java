@@ -1,12 +1,9 @@
 package io.natsee.broker.auth;
 
 import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import javax.security.auth.x500.X500Principal;
 
 /**
  * Decides whether a client's CONNECT credentials let it in, as nats-server does: NKey and
@@ -14,6 +11,9 @@ import javax.security.auth.x500.X500Principal;
  * Immutable; a configuration reload builds a new one.
  */
 public final class Authenticator {
+
+    /** The connection type of a plain NATS client in {@code allowed_connection_types}. */
+    public static final String STANDARD = "STANDARD";
 
     private final AuthOptions options;
 
@@ -44,6 +44,9 @@ public final class Authenticator {
             if (credentials.nkey() != null) {
                 for (User user : options.users()) {
                     if (credentials.nkey().equals(user.nkey())) {
+                        if (!connectionTypeAllowed(user)) {
+                            return null;
+                        }
                         byte[] signed = nonce == null ? new byte[0] : nonce.getBytes(StandardCharsets.US_ASCII);
                         return NKeys.verify(user.nkey(), signed, credentials.signature())
                                 ? new Result(user.nkey(), permissionsOf(user)) : null;
@@ -54,6 +57,9 @@ public final class Authenticator {
             if (credentials.user() != null || options.token() == null) {
                 for (User user : options.users()) {
                     if (user.name() != null && user.name().equals(credentials.user())) {
+                        if (!connectionTypeAllowed(user)) {
+                            return null;
+                        }
                         return passwordMatches(user.password(), credentials.password())
                                 ? new Result(user.name(), permissionsOf(user)) : null;
                     }
@@ -83,48 +89,42 @@ public final class Authenticator {
     }
 
     /**
-     * TLS {@code verify_and_map}: the client's verified certificate names the user. The
-     * candidates are, in nats-server's order, the certificate's e-mail addresses, its DNS names
-     * and its subject's distinguished name; the first that is a configured user's name wins.
-     * {@code null} when none is.
+     * TLS {@code verify_and_map}, as nats-server 2.9.10 does it: with users configured, a client
+     * that sends an {@code nkey} is an NKey user as usual; any other is the user its verified
+     * certificate names ({@link CertificateUserMapper}; the CONNECT's {@code user} is ignored),
+     * and must still send that user's password when one is configured. Without users, the token
+     * or the single user and password apply as without mapping. {@code certificate} is the
+     * client's leaf certificate, {@code null} when it sent none.
      */
-    public Result authenticateByCertificate(List<String> certificateNames) {
-        if (options == null) {
+    public Result authenticateByCertificate(X509Certificate certificate, Credentials credentials, String nonce) {
+        if (options == null || options.users().stream().noneMatch(user -> user.name() != null)
+                || credentials.nkey() != null && options.hasNkeys()) {
+            return authenticate(credentials, nonce);
+        }
+        if (certificate == null) {
             return null;
         }
-        for (String candidate : certificateNames) {
-            for (User user : options.users()) {
-                if (user.name() != null && user.name().equals(candidate)) {
-                    return new Result(user.name(), permissionsOf(user));
-                }
+        List<User> candidates = new ArrayList<>();
+        for (User user : options.users()) {
+            if (user.name() != null && connectionTypeAllowed(user)) {
+                candidates.add(user);
             }
         }
-        return null;
+        User user = CertificateUserMapper.map(certificate, candidates);
+        if (user == null || !passwordMatches(user.password(), credentials.password())) {
+            return null;
+        }
+        return new Result(user.name(), permissionsOf(user));
     }
 
-    /** The names a certificate offers for {@link #authenticateByCertificate}: e-mails, DNS names, subject DN. */
-    public static List<String> certificateNames(X509Certificate certificate) {
-        List<String> emails = new ArrayList<>();
-        List<String> dnsNames = new ArrayList<>();
-        try {
-            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
-            if (alternatives != null) {
-                for (List<?> alternative : alternatives) {
-                    int type = (Integer) alternative.get(0);
-                    if (type == 1) {
-                        emails.add(String.valueOf(alternative.get(1)));
-                    } else if (type == 2) {
-                        dnsNames.add(String.valueOf(alternative.get(1)));
-                    }
-                }
-            }
-        } catch (CertificateParsingException unreadable) {
-            // No alternative names to offer; the subject remains.
-        }
-        List<String> names = new ArrayList<>(emails);
-        names.addAll(dnsNames);
-        names.add(certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
-        return names;
+    /**
+     * Whether the user may connect as a plain NATS client ({@code STANDARD}), the only connection
+     * type this server has: an empty {@code allowed_connection_types} allows every type; a list
+     * without {@code STANDARD} (only {@code WEBSOCKET}, {@code LEAFNODE}, {@code MQTT}, ...)
+     * refuses the client with {@code Authorization Violation}, as nats-server refuses it.
+     */
+    private static boolean connectionTypeAllowed(User user) {
+        return user.allowedConnectionTypes().isEmpty() || user.allowedConnectionTypes().contains(STANDARD);
     }
 
     private Permissions permissionsOf(User user) {

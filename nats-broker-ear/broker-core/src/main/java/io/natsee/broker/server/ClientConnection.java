@@ -313,8 +313,7 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     private Authenticator.Result authenticate(Authenticator authenticator) {
         if (server.options.tls() != null && server.options.tls().verifyAndMap()) {
             List<java.security.cert.X509Certificate> chain = channel.peerCertificates();
-            return chain.isEmpty() ? null
-                    : authenticator.authenticateByCertificate(Authenticator.certificateNames(chain.get(0)));
+            return authenticator.authenticateByCertificate(chain.isEmpty() ? null : chain.get(0), credentials, nonce);
         }
         return authenticator.authenticate(credentials, nonce);
     }

@@ -120,12 +120,31 @@ public final class TestPki {
         return issue(fileName, "CN=" + commonName + ",O=NATS EE tests", form, false);
     }
 
+    /**
+     * A client certificate for TLS {@code verify_and_map}: {@code rfc2253Subject} as the JDK reads
+     * RFC 2253 (most specific first, so {@code "CN=alice,O=Test"} is encoded O then CN, as
+     * {@code openssl -subj /O=Test/CN=alice} would), with the given subject alternative names
+     * (BouncyCastle {@link GeneralName}s: {@code rfc822Name}, {@code dNSName},
+     * {@code uniformResourceIdentifier}).
+     */
+    public Issued clientWithSubject(String fileName, String rfc2253Subject, KeyForm form, GeneralName... alternativeNames) {
+        return issue(fileName, X500Name.getInstance(new javax.security.auth.x500.X500Principal(rfc2253Subject).getEncoded()),
+                form, false, alternativeNames);
+    }
+
     private Issued issue(String fileName, String subject, KeyForm form, boolean server) {
+        GeneralName[] names = server ? new GeneralName[] {
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                new GeneralName(GeneralName.dNSName, "localhost")} : new GeneralName[0];
+        return issue(fileName, new X500Name(subject), form, server, names);
+    }
+
+    private Issued issue(String fileName, X500Name subject, KeyForm form, boolean server, GeneralName... alternativeNames) {
         try {
             KeyPair keys = generate(form);
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = builder(X500Name.getInstance(caCertificate.getSubjectX500Principal().getEncoded()),
-                    new X500Name(subject), keys)
+                    subject, keys)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.authorityKeyIdentifier, false,
                             extensions.createAuthorityKeyIdentifier(caCertificate))
@@ -133,10 +152,8 @@ public final class TestPki {
                             new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                             server ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
-            if (server) {
-                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                        new GeneralName(GeneralName.dNSName, "localhost")}));
+            if (alternativeNames.length > 0) {
+                builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alternativeNames));
             }
             X509Certificate certificate = sign(builder, caKeys.getPrivate(), caKeys.getPrivate().getAlgorithm());
             Path certFile = directory.resolve(fileName + "-cert.pem");
