@@ -1,0 +1,151 @@
+package io.natsee.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Subscription;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's run command: {@code java -jar natsee-stack.jar} starts, clients and the sample
+ * application work, SIGTERM stops everything and leaves no process and no open port.
+ */
+class StackIT {
+
+    @Test
+    void theStackStartsServesAndStopsCleanly() throws Exception {
+        int natsPort = freePort();
+        int httpPort = freePort();
+        Path jar = Path.of(System.getProperty("stack.jar", "target/natsee-stack.jar"));
+        Process stack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "-p", Integer.toString(natsPort), "--http-port", Integer.toString(httpPort))
+                .redirectErrorStream(true).start();
+        List<ProcessHandle> server = List.of();
+        try {
+            CompletableFuture<String> ready = new CompletableFuture<>();
+            StringBuilder banner = new StringBuilder();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(stack.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = lines.readLine()) != null) {
+                        System.out.println("stack| " + line);
+                        if (line.startsWith("NATS EE stack ready") || (banner.length() > 0 && !ready.isDone())) {
+                            banner.append(line).append('\n');
+                            if (line.startsWith("Ctrl-C")) {
+                                ready.complete(banner.toString());
+                            }
+                        }
+                    }
+                } catch (Exception e) {
+                    ready.completeExceptionally(e);
+                }
+                ready.completeExceptionally(new IllegalStateException("the stack's output ended before it was ready"));
+            }, "stack-output");
+            reader.setDaemon(true);
+            reader.start();
+            String printed = ready.get(300, TimeUnit.SECONDS);
+            assertTrue(printed.contains("nats://127.0.0.1:" + natsPort), printed);
+            assertTrue(printed.contains("http://127.0.0.1:" + httpPort + "/greeter/api/greetings"), printed);
+            server = stack.descendants().toList();
+            assertFalse(server.isEmpty(), "Payara Micro runs as the launcher's child");
+
+            try (Connection nc = Nats.connect("nats://127.0.0.1:" + natsPort)) {
+                Subscription sub = nc.subscribe("tour.>");
+                nc.publish("tour.one", "hi".getBytes(StandardCharsets.UTF_8));
+                Message got = sub.nextMessage(Duration.ofSeconds(5));
+                assertNotNull(got);
+                assertEquals("hi", new String(got.getData(), StandardCharsets.UTF_8));
+
+                // The sample's message-driven bean answers requests (its activation may still be connecting).
+                Message reply = null;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (reply == null && System.nanoTime() < deadline) {
+                    try {
+                        reply = nc.request("greetings.joe", "joe".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
+                    } catch (Exception noRespondersYet) {
+                        Thread.sleep(200);
+                    }
+                }
+                assertNotNull(reply, "the sample MDB answered");
+                assertEquals("hello, joe", new String(reply.getData(), StandardCharsets.UTF_8));
+
+                Subscription web = nc.subscribe("greetings.web");
+                nc.flush(Duration.ofSeconds(2));
+                HttpClient http = HttpClient.newHttpClient();
+                String base = "http://127.0.0.1:" + httpPort + "/greeter/api/greetings";
+                HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base))
+                        .POST(HttpRequest.BodyPublishers.ofString("from rest")).header("Content-Type", "text/plain").build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, posted.statusCode(), posted.body());
+                Message fromRest = web.nextMessage(Duration.ofSeconds(5));
+                assertNotNull(fromRest, "REST published on greetings.web");
+                assertEquals("from rest", new String(fromRest.getData(), StandardCharsets.UTF_8));
+                String listed = "";
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!listed.contains("greetings.web: from rest") && System.nanoTime() < deadline) {
+                    listed = http.send(HttpRequest.newBuilder(URI.create(base)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    Thread.sleep(100);
+                }
+                assertTrue(listed.contains("greetings.web: from rest"), listed);
+
+                HttpResponse<String> varz = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/broker/varz")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, varz.statusCode());
+                assertTrue(varz.body().contains("\"port\": " + natsPort), varz.body());
+            }
+        } finally {
+            stack.destroy();
+            boolean exited = stack.waitFor(90, TimeUnit.SECONDS);
+            if (!exited) {
+                stack.destroyForcibly();
+            }
+            for (ProcessHandle child : server) {
+                if (!child.onExit().isDone()) {
+                    child.onExit().get(30, TimeUnit.SECONDS);
+                }
+            }
+            assertTrue(exited, "the launcher stopped");
+        }
+        assertEquals(0, stack.exitValue());
+        for (ProcessHandle child : server) {
+            assertFalse(child.isAlive(), "process " + child.pid() + " left running");
+        }
+        assertFalse(accepts(natsPort), "NATS port still open");
+        assertFalse(accepts(httpPort), "HTTP port still open");
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
