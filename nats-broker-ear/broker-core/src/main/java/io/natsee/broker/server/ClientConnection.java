@@ -550,7 +550,7 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
             return false;
         }
         synchronized (grant) {
-            if (grant[1] != 0 && System.nanoTime() - grant[1] > 0) {
+            if (System.nanoTime() - grant[1] > 0) {
                 replyGrants.remove(subject, grant);
                 return false;
             }
@@ -563,8 +563,8 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
 
     /** Remembers that this client may answer the request it is being sent (allow_responses). */
     private void grantReply(ByteBuffer args, int replyOffset, int replyLength, ResponsePermission responses) {
-        long deadline = responses.expires().isZero() ? 0 : System.nanoTime() + responses.expires().toNanos();
-        replyGrants.put(string(args, replyOffset, replyLength), new long[] {Math.max(1, responses.max()), deadline});
+        long deadline = System.nanoTime() + responses.effectiveExpires().toNanos();
+        replyGrants.put(string(args, replyOffset, replyLength), new long[] {responses.effectiveMax(), deadline});
     }
 
     private void removeSubscription(Subscription subscription) {
