@@ -4,6 +4,7 @@ import io.natsee.ra.inbound.ActivationKey;
 import io.natsee.ra.inbound.NatsActivation;
 import io.natsee.ra.inbound.NatsActivationSpec;
 import io.natsee.ra.outbound.NatsManagedConnection;
+import io.natsee.ra.outbound.SharedConnections;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
@@ -46,6 +47,7 @@ public class NatsResourceAdapter implements jakarta.resource.spi.ResourceAdapter
     private final ClientSettings settings = new ClientSettings();
     private final Map<ActivationKey, NatsActivation> activations = new ConcurrentHashMap<>();
     private final Set<NatsManagedConnection> managedConnections = ConcurrentHashMap.newKeySet();
+    private final SharedConnections sharedConnections = new SharedConnections();
     private volatile BootstrapContext bootstrapContext;
 
     @Override
@@ -78,6 +80,7 @@ public class NatsResourceAdapter implements jakarta.resource.spi.ResourceAdapter
         for (NatsManagedConnection managedConnection : open) {
             managedConnection.destroy();
         }
+        sharedConnections.closeAll();
         LOGGER.log(Level.INFO, "NATS resource adapter stopped ({0} activations, {1} pooled connections closed)",
                 running.size(), open.size());
     }
@@ -138,6 +141,11 @@ public class NatsResourceAdapter implements jakarta.resource.spi.ResourceAdapter
     /** Returns the number of running activations (for tests and monitoring). */
     public int activationCount() {
         return activations.size();
+    }
+
+    /** Returns the physical connections of the factories in {@code connectionMode=shared}. */
+    public SharedConnections sharedConnections() {
+        return sharedConnections;
     }
 
     /** Records a physical connection, so {@link #stop()} closes it. */

@@ -68,11 +68,62 @@ public final class NatsActivation {
         if (Boolean.FALSE.equals(spec.getLoadBalanced())) {
             return null;
         }
-        String name = endpointFactory.getActivationName();
+        Class<?> endpointClass = endpointFactory.getEndpointClass();
+        return derivedQueueGroup(endpointFactory.getActivationName(), endpointClass == null ? null : endpointClass.getName(),
+                System.getProperty(INSTANCE_NAME_PROPERTY));
+    }
+
+    /** The system property in which Payara and GlassFish name the server instance. */
+    static final String INSTANCE_NAME_PROPERTY = "com.sun.aas.instanceName";
+
+    /**
+     * Derives the default queue group from the container's activation name, keeping only what
+     * names the application, so every instance of one application gets the same group.
+     *
+     * <p>Payara and GlassFish build the activation name as
+     * {@code <domain>_<cluster or instance>_<application>_<module>_<bean class>}: when the name
+     * ends with {@code _<bean class>}, the domain and server fields are dropped (through the
+     * instance name when it is known and found there, else the first two fields), and a module
+     * named like its application (a standalone WAR or EJB jar) is kept once. Other containers'
+     * names are used as they are. Characters outside {@code [A-Za-z0-9_.-]} become {@code _}.
+     *
+     * @param activationName the container's activation name, may be null
+     * @param beanClassName the endpoint (bean) class name, may be null
+     * @param instanceName the server instance name, may be null
+     */
+    static String derivedQueueGroup(String activationName, String beanClassName, String instanceName) {
+        String name = activationName;
         if (name == null || name.isBlank()) {
-            name = endpointFactory.getEndpointClass() == null ? "natsee" : endpointFactory.getEndpointClass().getName();
+            name = beanClassName == null ? "natsee" : beanClassName;
+        } else if (beanClassName != null && name.endsWith("_" + beanClassName)) {
+            String application = name.substring(0, name.length() - beanClassName.length() - 1);
+            String marker = instanceName == null || instanceName.isBlank() ? null : "_" + instanceName + "_";
+            int at = marker == null ? -1 : application.indexOf(marker);
+            if (at >= 0) {
+                application = application.substring(at + marker.length());
+            } else {
+                int first = application.indexOf('_');
+                int second = first < 0 ? -1 : application.indexOf('_', first + 1);
+                // Fewer than four fields is not Payara's form: keep the name as it is.
+                application = second < 0 || application.indexOf('_', second + 1) < 0 ? application : application.substring(second + 1);
+            }
+            application = withoutRepeatedModule(application);
+            name = application.isEmpty() ? beanClassName : application + "_" + beanClassName;
         }
         return name.replaceAll("[^A-Za-z0-9_\\-.]", "_");
+    }
+
+    /** Returns {@code app} for {@code app_app} (a standalone module is named like its application). */
+    private static String withoutRepeatedModule(String applicationAndModule) {
+        int length = applicationAndModule.length();
+        if (length % 2 == 1) {
+            int half = length / 2;
+            if (applicationAndModule.charAt(half) == '_'
+                    && applicationAndModule.regionMatches(0, applicationAndModule, half + 1, half)) {
+                return applicationAndModule.substring(0, half);
+            }
+        }
+        return applicationAndModule;
     }
 
     /** Schedules the setup on a Work thread and returns at once. */

@@ -50,7 +50,7 @@ public final class NatsConnectionHandle implements NatsConnection {
         try {
             connection.publish(subject, replyTo, headers, data);
         } catch (IllegalStateException e) {
-            throw closedPhysical(e);
+            throw refused(connection, e);
         }
     }
 
@@ -90,7 +90,7 @@ public final class NatsConnectionHandle implements NatsConnection {
         try {
             return connection.requestWithTimeout(subject, headers, data, timeout);
         } catch (IllegalStateException e) {
-            throw closedPhysical(e);
+            throw refused(connection, e);
         }
     }
 
@@ -115,15 +115,16 @@ public final class NatsConnectionHandle implements NatsConnection {
 
     @Override
     public void flush(Duration timeout) {
+        Connection connection = current().physical();
         try {
-            current().physical().flush(timeout);
+            connection.flush(timeout);
         } catch (TimeoutException e) {
             throw new NatsRequestTimeoutException("flush not answered within " + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NatsException("interrupted while flushing", e);
         } catch (IllegalStateException e) {
-            throw closedPhysical(e);
+            throw refused(connection, e);
         }
     }
 
@@ -181,6 +182,18 @@ public final class NatsConnectionHandle implements NatsConnection {
             throw new NatsConnectionClosedException("this NATS connection handle was detached by the container");
         }
         return current;
+    }
+
+    /**
+     * Translates jnats' IllegalStateException: a closed connection becomes
+     * NatsConnectionClosedException; anything else (e.g. "Output queue is full" or "busy" when
+     * publishers outrun the connection's writer) a plain NatsException, since the connection is fine.
+     */
+    private static NatsException refused(Connection connection, IllegalStateException cause) {
+        if (connection.getStatus() == Connection.Status.CLOSED) {
+            return closedPhysical(cause);
+        }
+        return new NatsException("NATS refused the operation: " + cause.getMessage(), cause);
     }
 
     private static NatsConnectionClosedException closedPhysical(IllegalStateException cause) {

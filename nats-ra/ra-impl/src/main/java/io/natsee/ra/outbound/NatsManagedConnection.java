@@ -24,8 +24,10 @@ import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
 
 /**
- * One pooled physical NATS connection: owns a jnats {@link Connection}, tracks the handles
- * given out on it and reports a lost connection to the pool as CONNECTION_ERROR_OCCURRED.
+ * One pooled NATS connection: uses a jnats {@link Connection} (its own in
+ * {@code connectionMode=dedicated}, one reference-counted with other managed connections in
+ * {@code connectionMode=shared}), tracks the handles given out on it and reports a lost
+ * connection to the pool as CONNECTION_ERROR_OCCURRED.
  */
 public final class NatsManagedConnection implements ManagedConnection {
 
@@ -37,6 +39,8 @@ public final class NatsManagedConnection implements ManagedConnection {
     private final Set<NatsConnectionHandle> handles = ConcurrentHashMap.newKeySet();
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Connection connection;
+    private volatile SharedConnections sharedConnections;
+    private volatile SharedConnections.Shared shared;
     private volatile boolean destroyed;
     private volatile boolean errorReported;
     private PrintWriter logWriter;
@@ -62,7 +66,23 @@ public final class NatsManagedConnection implements ManagedConnection {
         return managedConnection;
     }
 
-    private void onConnectionEvent(ConnectionListener.Events event) {
+    /** Opens a managed connection on the shared physical connection for these settings. */
+    static NatsManagedConnection openShared(NatsManagedConnectionFactory factory, ClientSettings settings,
+            NatsConnectionRequestInfo requestInfo, SharedConnections sharedConnections) throws ResourceException {
+        NatsManagedConnection managedConnection = new NatsManagedConnection(factory, requestInfo, settings.getUser());
+        SharedConnections.Shared shared = sharedConnections.acquire(settings, managedConnection);
+        managedConnection.sharedConnections = sharedConnections;
+        managedConnection.shared = shared;
+        managedConnection.connection = shared.connection();
+        return managedConnection;
+    }
+
+    /** Returns true when the physical connection is shared with other managed connections. */
+    boolean isShared() {
+        return shared != null;
+    }
+
+    void onConnectionEvent(ConnectionListener.Events event) {
         switch (event) {
             case CLOSED -> {
                 if (!destroyed) {
@@ -133,7 +153,7 @@ public final class NatsManagedConnection implements ManagedConnection {
         handles.clear();
     }
 
-    /** Closes the physical connection; running it twice does nothing more. */
+    /** Closes the physical connection (or drops this reference to a shared one); running it twice does nothing more. */
     @Override
     public void destroy() {
         if (destroyed) {
@@ -142,6 +162,11 @@ public final class NatsManagedConnection implements ManagedConnection {
         destroyed = true;
         cleanup();
         factory.unregister(this);
+        SharedConnections.Shared sharedPhysical = shared;
+        if (sharedPhysical != null) {
+            sharedConnections.release(sharedPhysical, this);
+            return;
+        }
         Connection physical = connection;
         if (physical != null) {
             try {

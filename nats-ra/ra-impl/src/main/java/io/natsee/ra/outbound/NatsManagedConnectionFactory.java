@@ -20,8 +20,11 @@ import java.util.Set;
 import javax.security.auth.Subject;
 
 /**
- * The managed connection factory behind every NATS connection pool: opens one jnats connection
- * per managed connection, with the resource adapter's settings overridden by its own.
+ * The managed connection factory behind every NATS connection pool, with the resource adapter's
+ * settings overridden by its own. In {@code connectionMode=dedicated} (the default) each managed
+ * connection opens its own jnats connection; in {@code connectionMode=shared} managed
+ * connections with the same effective settings and credentials share one reference-counted
+ * jnats connection.
  */
 @ConnectionDefinition(
         connectionFactory = NatsConnectionFactory.class,
@@ -33,8 +36,15 @@ public class NatsManagedConnectionFactory implements ManagedConnectionFactory, R
     private static final long serialVersionUID = 1L;
 
     private final ClientSettings settings = new ClientSettings();
+    /** Each managed connection owns one jnats connection. */
+    public static final String DEDICATED = "dedicated";
+    /** Managed connections with equal settings share one jnats connection. */
+    public static final String SHARED = "shared";
+
     private Boolean transactionalPublish = Boolean.FALSE;
+    private String connectionMode = DEDICATED;
     private transient NatsResourceAdapter resourceAdapter;
+    private transient SharedConnections ownSharedConnections;
     private transient AfterCommitPublisher afterCommitPublisher;
     private transient PrintWriter logWriter;
 
@@ -51,7 +61,10 @@ public class NatsManagedConnectionFactory implements ManagedConnectionFactory, R
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo requestInfo) throws ResourceException {
         ClientSettings effective = effectiveSettings(requestInfo);
-        NatsManagedConnection managedConnection = NatsManagedConnection.open(this, effective, (NatsConnectionRequestInfo) requestInfo);
+        NatsConnectionRequestInfo credentials = (NatsConnectionRequestInfo) requestInfo;
+        NatsManagedConnection managedConnection = isShared()
+                ? NatsManagedConnection.openShared(this, effective, credentials, sharedConnections())
+                : NatsManagedConnection.open(this, effective, credentials);
         if (resourceAdapter != null) {
             resourceAdapter.register(managedConnection);
         }
@@ -83,6 +96,33 @@ public class NatsManagedConnectionFactory implements ManagedConnectionFactory, R
             }
         }
         return null;
+    }
+
+    /** Returns true in {@code connectionMode=shared}. */
+    boolean isShared() {
+        return SHARED.equals(mode(connectionMode));
+    }
+
+    private static String mode(String value) {
+        if (value == null || value.isBlank()) {
+            return DEDICATED;
+        }
+        String mode = value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mode.equals(DEDICATED) && !mode.equals(SHARED)) {
+            throw new IllegalArgumentException("connectionMode must be 'dedicated' or 'shared', not '" + value + "'");
+        }
+        return mode;
+    }
+
+    /** Returns the shared connections: the resource adapter's (shared across pools), else this factory's own. */
+    synchronized SharedConnections sharedConnections() {
+        if (resourceAdapter != null) {
+            return resourceAdapter.sharedConnections();
+        }
+        if (ownSharedConnections == null) {
+            ownSharedConnections = new SharedConnections();
+        }
+        return ownSharedConnections;
     }
 
     /** Returns the buffer for transactional publishes, or null when the mode is off or there is no transaction manager. */
@@ -160,14 +200,21 @@ public class NatsManagedConnectionFactory implements ManagedConnectionFactory, R
     public void setTransactionalPublish(Boolean transactionalPublish) { this.transactionalPublish = transactionalPublish; }
     public Boolean getTransactionalPublish() { return transactionalPublish; }
 
+    @ConfigProperty(defaultValue = DEDICATED,
+            description = "dedicated: one NATS connection (socket) per pooled connection; shared: pooled connections with the same"
+                    + " settings and credentials share one multiplexed NATS connection, closed with the last of them.")
+    public void setConnectionMode(String connectionMode) { this.connectionMode = mode(connectionMode); }
+    public String getConnectionMode() { return connectionMode; }
+
     @Override
     public boolean equals(Object other) {
         return this == other || other instanceof NatsManagedConnectionFactory that
-                && settings.equals(that.settings) && Objects.equals(transactionalPublish, that.transactionalPublish);
+                && settings.equals(that.settings) && Objects.equals(transactionalPublish, that.transactionalPublish)
+                && Objects.equals(connectionMode, that.connectionMode);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(settings, transactionalPublish);
+        return Objects.hash(settings, transactionalPublish, connectionMode);
     }
 }
