@@ -104,7 +104,11 @@ class EarIT {
             run(asadmin.toString(), "start-domain", domain);
             run(asadmin.toString(), "--port", admin, "create-system-properties",
                     "nats.host=127.0.0.1:nats.port=" + natsPort);
-            run(asadmin.toString(), "--port", admin, "deploy", "--name", "natsee", EAR.toString());
+            try {
+                run(asadmin.toString(), "--port", admin, "deploy", "--name", "natsee", EAR.toString());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + tail(home.resolve("glassfish/domains/" + domain + "/logs/server.log")), e);
+            }
             exercise(natsPort, "http://127.0.0.1:" + (portBase + 80) + "/broker",
                     () -> run(asadmin.toString(), "--port", admin, "undeploy", "natsee"));
         } finally {

@@ -35,11 +35,14 @@ public class BrokerLifecycle {
 
     @PostConstruct
     void start() {
-        broker = start(threadFactory);
+        broker = startBroker(threadFactory);
     }
 
-    /** Builds the options from the container's configuration and starts a broker on the factory's threads. */
-    static Broker start(ThreadFactory threads) {
+    /**
+     * Builds the options from the container's configuration and starts a broker on the factory's
+     * threads. (Not an overload of {@link #start()}: Payara Server resolves the callback by name.)
+     */
+    static Broker startBroker(ThreadFactory threads) {
         BrokerOptions options;
         try {
             options = BrokerConfiguration.options(BrokerConfiguration.read());

@@ -65,7 +65,7 @@ class BrokerConfigurationTest {
             System.setProperty("nats.port", "-1");
             Broker broker;
             try {
-                broker = BrokerLifecycle.start(task -> {
+                broker = BrokerLifecycle.startBroker(task -> {
                     created.incrementAndGet();
                     Thread thread = new Thread(task, "managed-test-thread");
                     thread.setDaemon(true);
