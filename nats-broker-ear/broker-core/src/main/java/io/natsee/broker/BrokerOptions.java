@@ -112,7 +112,10 @@ public final class BrokerOptions {
      * {@code max_connections}, {@code max_subscriptions}, {@code ping_interval} (a duration such
      * as {@code 2m} or seconds), {@code ping_max}, {@code write_deadline}, {@code auth_timeout},
      * {@code debug}, {@code trace}, {@code logfile}, {@code pid_file}, {@code event_loops}.
-     * Sizes accept nats-server's suffixes ({@code 64KB}, {@code 1MB}).
+     * Sizes accept nats-server's suffixes ({@code 64KB}, {@code 1MB}). Security, as nats-server's
+     * flags: {@code user}, {@code pass} (or {@code password}), {@code auth} (or {@code token}),
+     * {@code tls} ({@code false} switches TLS off), {@code tls_cert}, {@code tls_key},
+     * {@code tls_ca}, {@code tls_verify}, {@code tls_timeout}.
      *
      * @throws IllegalArgumentException naming the key whose value is not valid
      */
@@ -433,19 +436,86 @@ public final class BrokerOptions {
         /** Applies the keys documented on {@link BrokerOptions#fromProperties}. */
         public Builder applyProperties(Properties properties, String prefix) {
             String p = prefix == null ? "" : prefix;
+            java.util.Map<String, String> security = new java.util.HashMap<>();
             for (String name : properties.stringPropertyNames()) {
                 if (!name.startsWith(p)) {
                     continue;
                 }
                 String key = name.substring(p.length()).toLowerCase(Locale.ROOT).replace('.', '_').replace('-', '_');
                 String value = properties.getProperty(name).trim();
+                if (SECURITY_KEYS.contains(key)) {
+                    security.put(key, value);
+                    continue;
+                }
                 try {
                     applyProperty(key, value);
                 } catch (RuntimeException e) {
                     throw new IllegalArgumentException("invalid value for " + name + ": '" + value + "': " + e.getMessage(), e);
                 }
             }
+            applySecurityProperties(security, p);
             return this;
+        }
+
+        /** The security keys {@link #applyProperties} reads, as nats-server's flags name them. */
+        private static final java.util.Set<String> SECURITY_KEYS = java.util.Set.of(
+                "user", "pass", "password", "auth", "token", "tls", "tlscert", "tls_cert", "tlskey", "tls_key",
+                "tlscacert", "tls_ca", "tls_ca_file", "tlsverify", "tls_verify", "tls_timeout");
+
+        /**
+         * Applies {@code user}/{@code pass} (or {@code password}), {@code auth} (or
+         * {@code token}), and the TLS keys as nats-server's matching flags do: they replace the
+         * file's single user or token (a users list stays), and name the PEM files of the client
+         * port's TLS. Values are never echoed in errors (they may be secrets).
+         */
+        private void applySecurityProperties(java.util.Map<String, String> keys, String prefix) {
+            String user = keys.get("user");
+            String password = keys.containsKey("pass") ? keys.get("pass") : keys.get("password");
+            String token = keys.containsKey("auth") ? keys.get("auth") : keys.get("token");
+            if (user != null || password != null || token != null) {
+                AuthOptions current = authorization;
+                java.util.List<io.natsee.broker.auth.User> users = current == null ? java.util.List.of() : current.users();
+                AuthOptions merged = new AuthOptions(
+                        users.isEmpty() ? blankToNull(user != null ? user : current == null ? null : current.user()) : null,
+                        users.isEmpty() ? blankToNull(password != null ? password : current == null ? null : current.password()) : null,
+                        blankToNull(token != null ? token : current == null ? null : current.token()),
+                        users, current == null ? null : current.defaultPermissions(), current == null ? null : current.timeout());
+                authorization(merged);
+            }
+            String cert = first(keys, "tlscert", "tls_cert");
+            String key = first(keys, "tlskey", "tls_key");
+            String ca = first(keys, "tlscacert", "tls_ca", "tls_ca_file");
+            String verify = first(keys, "tlsverify", "tls_verify");
+            String timeout = keys.get("tls_timeout");
+            if ("false".equalsIgnoreCase(keys.get("tls"))) {
+                tls(null);
+            } else if (cert != null || key != null || ca != null || verify != null || timeout != null) {
+                TlsOptions current = tls;
+                Path certFile = cert != null ? Path.of(cert) : current == null ? null : current.certFile();
+                Path keyFile = key != null ? Path.of(key) : current == null ? null : current.keyFile();
+                if (certFile == null || keyFile == null) {
+                    throw new IllegalArgumentException(prefix + "tls_cert and " + prefix + "tls_key must both be set for TLS");
+                }
+                tls(new TlsOptions(certFile, keyFile,
+                        ca != null ? Path.of(ca) : current == null ? null : current.caFile(),
+                        verify != null ? Boolean.parseBoolean(verify) : current != null && current.verify(),
+                        current != null && current.verifyAndMap(),
+                        timeout != null ? Values.parseDuration(timeout) : current == null ? null : current.timeout(),
+                        current == null ? java.util.List.of() : current.cipherSuites()));
+            }
+        }
+
+        private static String first(java.util.Map<String, String> keys, String... names) {
+            for (String name : names) {
+                if (keys.containsKey(name)) {
+                    return keys.get(name);
+                }
+            }
+            return null;
+        }
+
+        private static String blankToNull(String value) {
+            return value == null || value.isEmpty() ? null : value;
         }
 
         private void applyProperty(String key, String value) {
