@@ -8,6 +8,8 @@ import io.nats.client.Options;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -175,6 +177,21 @@ public final class ClientSettings implements Serializable {
     public void setPingIntervalMillis(Long pingIntervalMillis) { this.pingIntervalMillis = pingIntervalMillis; }
     public Long getConnectionTimeoutMillis() { return connectionTimeoutMillis; }
     public void setConnectionTimeoutMillis(Long connectionTimeoutMillis) { this.connectionTimeoutMillis = connectionTimeoutMillis; }
+
+    /**
+     * Returns an immutable value of every field, equal exactly when the settings are equal:
+     * a key that later changes to these (mutable) settings cannot move.
+     */
+    public List<Object> identity() {
+        return Collections.unmodifiableList(Arrays.asList(servers, connectionName, user, password, token, nkeySeed,
+                credentialsFile, trustStore, trustStorePassword, keyStore, keyStorePassword, maxReconnects,
+                reconnectWaitMillis, reconnectBufferSize, pingIntervalMillis, connectionTimeoutMillis));
+    }
+
+    /** Returns a copy that nothing else holds. */
+    public ClientSettings copy() {
+        return new ClientSettings().overriddenBy(this);
+    }
 
     @Override
     public boolean equals(Object other) {

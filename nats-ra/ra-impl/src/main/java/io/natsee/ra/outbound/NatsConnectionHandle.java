@@ -14,6 +14,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -63,10 +64,15 @@ public final class NatsConnectionHandle implements NatsConnection {
     public Message request(String subject, Headers headers, byte[] data, Duration timeout) {
         CompletableFuture<Message> future = send(subject, headers, data, timeout);
         try {
-            return future.get();
+            // Wait for the timeout ourselves: jnats fails the future only on its cleanup timer (every 5 s).
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
+            future.cancel(false);
             Thread.currentThread().interrupt();
             throw new NatsException("interrupted while waiting for a reply on " + subject, e);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw translate(subject, timeout, e);
         } catch (ExecutionException | CancellationException e) {
             throw translate(subject, timeout, e);
         }
@@ -75,10 +81,15 @@ public final class NatsConnectionHandle implements NatsConnection {
     @Override
     public CompletableFuture<Message> requestAsync(String subject, byte[] data, Duration timeout) {
         CompletableFuture<Message> result = new CompletableFuture<>();
-        send(subject, null, data, timeout).whenComplete((reply, failure) -> {
+        CompletableFuture<Message> pending = send(subject, null, data, timeout);
+        // jnats fails the future only on its 5-second cleanup timer: time out on the caller's duration.
+        pending.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((reply, failure) -> {
             if (failure == null) {
                 result.complete(reply);
             } else {
+                if (unwrap(failure) instanceof TimeoutException) {
+                    pending.cancel(false);
+                }
                 result.completeExceptionally(translate(subject, timeout, failure));
             }
         });
@@ -96,10 +107,7 @@ public final class NatsConnectionHandle implements NatsConnection {
 
     /** Turns jnats' ways of failing a request into the API's exceptions. */
     static NatsException translate(String subject, Duration timeout, Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = unwrap(failure);
         if (cause instanceof CancellationException || cause instanceof JetStreamStatusException) {
             // jnats cancels a request future when the server answers 503 no responders (timeouts use TimeoutException).
             return new NoRespondersException(subject);
@@ -111,6 +119,14 @@ public final class NatsConnectionHandle implements NatsConnection {
             return natsException;
         }
         return new NatsException("request on " + subject + " failed: " + cause, cause);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     @Override

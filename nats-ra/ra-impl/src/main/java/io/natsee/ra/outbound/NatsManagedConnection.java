@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
 
@@ -41,8 +42,8 @@ public final class NatsManagedConnection implements ManagedConnection {
     private volatile Connection connection;
     private volatile SharedConnections sharedConnections;
     private volatile SharedConnections.Shared shared;
-    private volatile boolean destroyed;
-    private volatile boolean errorReported;
+    private final AtomicBoolean destroyed = new AtomicBoolean();
+    private final AtomicBoolean errorReported = new AtomicBoolean();
     private PrintWriter logWriter;
 
     private NatsManagedConnection(NatsManagedConnectionFactory factory, NatsConnectionRequestInfo requestInfo, String userName) {
@@ -85,7 +86,7 @@ public final class NatsManagedConnection implements ManagedConnection {
     void onConnectionEvent(ConnectionListener.Events event) {
         switch (event) {
             case CLOSED -> {
-                if (!destroyed) {
+                if (!destroyed.get()) {
                     reportError(new EISSystemException("NATS connection closed: reconnect attempts exhausted or closed by the server"));
                 }
             }
@@ -97,10 +98,9 @@ public final class NatsManagedConnection implements ManagedConnection {
     }
 
     private void reportError(Exception cause) {
-        if (errorReported) {
+        if (!errorReported.compareAndSet(false, true)) {
             return;
         }
-        errorReported = true;
         LOGGER.log(Level.WARNING, "pooled NATS connection lost, reporting it to the pool: {0}", cause.getMessage());
         ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED, cause);
         for (ConnectionEventListener listener : listeners) {
@@ -128,7 +128,7 @@ public final class NatsManagedConnection implements ManagedConnection {
 
     @Override
     public Object getConnection(Subject subject, ConnectionRequestInfo requestInfo) throws ResourceException {
-        if (destroyed) {
+        if (destroyed.get()) {
             throw new jakarta.resource.spi.IllegalStateException("managed connection was destroyed");
         }
         NatsConnectionHandle handle = new NatsConnectionHandle(this);
@@ -156,10 +156,9 @@ public final class NatsManagedConnection implements ManagedConnection {
     /** Closes the physical connection (or drops this reference to a shared one); running it twice does nothing more. */
     @Override
     public void destroy() {
-        if (destroyed) {
+        if (!destroyed.compareAndSet(false, true)) {
             return;
         }
-        destroyed = true;
         cleanup();
         factory.unregister(this);
         SharedConnections.Shared sharedPhysical = shared;
@@ -232,12 +231,12 @@ public final class NatsManagedConnection implements ManagedConnection {
     }
 
     boolean isDestroyed() {
-        return destroyed;
+        return destroyed.get();
     }
 
     /** Returns true while the physical connection can carry messages (possibly after a reconnect). */
     boolean isUsable() {
         Connection physical = connection;
-        return !destroyed && !errorReported && physical != null && physical.getStatus() != Connection.Status.CLOSED;
+        return !destroyed.get() && !errorReported.get() && physical != null && physical.getStatus() != Connection.Status.CLOSED;
     }
 }

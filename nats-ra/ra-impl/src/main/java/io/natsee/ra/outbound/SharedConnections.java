@@ -9,7 +9,6 @@ import jakarta.resource.spi.EISSystemException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,28 +19,48 @@ import java.util.concurrent.ConcurrentHashMap;
  * effective configuration (servers, credentials, TLS, reconnect settings...), reference-counted
  * by the managed connections that use it and closed when the last of them is destroyed.
  *
- * <p>When jnats gives a shared connection up, every managed connection on it is told (each then
- * reports CONNECTION_ERROR_OCCURRED to its pool) and the entry is forgotten at once, so the next
- * managed connection opens a fresh one.
+ * <p>Each configuration has its own {@link Slot} and its own lock, so a slow or unreachable
+ * server delays only the managed connections that want it. Slots are keyed by an immutable
+ * {@link Key} taken from a private copy of the settings. When jnats gives a shared connection up,
+ * every managed connection on it is told (each then reports CONNECTION_ERROR_OCCURRED to its
+ * pool) and the slot forgets it at once, so the next managed connection opens a fresh one.
  */
 public final class SharedConnections {
 
     private static final System.Logger LOGGER = System.getLogger(SharedConnections.class.getName());
 
-    private final Map<ClientSettings, Shared> open = new HashMap<>();
+    private final Map<Key, Slot> slots = new ConcurrentHashMap<>();
+
+    /** The immutable identity of one configuration. */
+    record Key(List<Object> identity) {
+        static Key of(ClientSettings settings) {
+            return new Key(settings.identity());
+        }
+    }
+
+    /** One configuration's lock and its current physical connection, if any. */
+    private static final class Slot {
+        private final ClientSettings settings;
+        /** Guarded by this slot's monitor. */
+        private Shared current;
+
+        private Slot(ClientSettings settings) {
+            this.settings = settings;
+        }
+    }
 
     /** One physical connection and the managed connections that use it. */
     static final class Shared {
         private final SharedConnections owner;
-        private final ClientSettings settings;
+        private final Slot slot;
         private final Set<NatsManagedConnection> users = ConcurrentHashMap.newKeySet();
         private volatile Connection connection;
         private volatile boolean released;
         private volatile boolean lost;
 
-        private Shared(SharedConnections owner, ClientSettings settings) {
+        private Shared(SharedConnections owner, Slot slot) {
             this.owner = owner;
-            this.settings = settings;
+            this.slot = slot;
         }
 
         Connection connection() {
@@ -69,24 +88,27 @@ public final class SharedConnections {
 
     /**
      * Returns the shared connection for these settings, opening it if there is none (or the one
-     * there was is lost), and counts {@code user} as one more reference.
+     * there was is lost), and counts {@code user} as one more reference. Only callers for the
+     * same configuration wait for each other.
      */
-    synchronized Shared acquire(ClientSettings settings, NatsManagedConnection user) throws ResourceException {
-        Shared shared = open.get(settings);
-        if (shared == null || !shared.usable()) {
-            if (shared != null) {
-                open.remove(settings);
+    Shared acquire(ClientSettings settings, NatsManagedConnection user) throws ResourceException {
+        Slot slot = slots.computeIfAbsent(Key.of(settings), key -> new Slot(settings.copy()));
+        synchronized (slot) {
+            Shared shared = slot.current;
+            if (shared == null || !shared.usable()) {
+                shared = connect(slot);
+                slot.current = shared;
             }
-            shared = connect(settings);
-            open.put(settings, shared);
+            shared.users.add(user);
+            return shared;
         }
-        shared.users.add(user);
-        return shared;
     }
 
-    private Shared connect(ClientSettings settings) throws ResourceException {
-        Shared shared = new Shared(this, settings);
+    /** Caller holds the slot's lock. */
+    private Shared connect(Slot slot) throws ResourceException {
+        Shared shared = new Shared(this, slot);
         ConnectionListener listener = (jnatsConnection, event) -> shared.onEvent(event);
+        ClientSettings settings = slot.settings;
         try {
             shared.connection = Nats.connect(settings.toOptions(listener, null).build());
         } catch (IOException e) {
@@ -101,59 +123,78 @@ public final class SharedConnections {
 
     /** Drops one reference; the last one closes the physical connection. */
     void release(Shared shared, NatsManagedConnection user) {
-        Connection closing = null;
-        synchronized (this) {
+        Connection closing;
+        synchronized (shared.slot) {
             if (!shared.users.remove(user) || !shared.users.isEmpty()) {
                 return;
             }
             shared.released = true;
-            if (open.get(shared.settings) == shared) {
-                open.remove(shared.settings);
+            if (shared.slot.current == shared) {
+                shared.slot.current = null;
             }
             closing = shared.connection;
         }
-        if (closing != null) {
-            try {
-                closing.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        close(closing);
     }
 
-    private synchronized void forget(Shared shared) {
-        if (open.get(shared.settings) == shared) {
-            open.remove(shared.settings);
+    private void forget(Shared shared) {
+        synchronized (shared.slot) {
+            if (shared.slot.current == shared) {
+                shared.slot.current = null;
+            }
         }
     }
 
     /** Returns the number of open shared physical connections. */
-    public synchronized int size() {
-        return open.size();
+    public int size() {
+        int open = 0;
+        for (Slot slot : slots.values()) {
+            synchronized (slot) {
+                open += slot.current == null ? 0 : 1;
+            }
+        }
+        return open;
     }
 
     /** Returns how many managed connections use the shared connection for these settings (for tests). */
-    synchronized int references(ClientSettings settings) {
-        Shared shared = open.get(settings);
-        return shared == null ? 0 : shared.users.size();
+    int references(ClientSettings settings) {
+        Slot slot = slots.get(Key.of(settings));
+        if (slot == null) {
+            return 0;
+        }
+        synchronized (slot) {
+            return slot.current == null ? 0 : slot.current.users.size();
+        }
     }
 
     /** Closes every shared connection (adapter stop, after the managed connections were destroyed). */
     public void closeAll() {
-        List<Shared> closing;
-        synchronized (this) {
-            closing = new ArrayList<>(open.values());
-            open.clear();
-        }
-        for (Shared shared : closing) {
-            shared.released = true;
-            shared.users.clear();
-            try {
-                shared.connection.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        List<Connection> closing = new ArrayList<>();
+        for (Slot slot : slots.values()) {
+            synchronized (slot) {
+                Shared shared = slot.current;
+                if (shared != null) {
+                    shared.released = true;
+                    shared.users.clear();
+                    slot.current = null;
+                    closing.add(shared.connection);
+                }
             }
+        }
+        slots.clear();
+        for (Connection connection : closing) {
+            close(connection);
+        }
+    }
+
+    private static void close(Connection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
