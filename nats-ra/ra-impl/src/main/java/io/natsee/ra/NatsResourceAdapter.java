@@ -13,6 +13,7 @@ import jakarta.resource.spi.ConfigProperty;
 import jakarta.resource.spi.Connector;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.TransactionSupport;
+import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Timer;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.transaction.xa.XAResource;
 
@@ -49,10 +51,16 @@ public class NatsResourceAdapter implements jakarta.resource.spi.ResourceAdapter
     private final Set<NatsManagedConnection> managedConnections = ConcurrentHashMap.newKeySet();
     private final SharedConnections sharedConnections = new SharedConnections();
     private volatile BootstrapContext bootstrapContext;
+    private volatile Timer timer;
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         this.bootstrapContext = context;
+        try {
+            this.timer = context.createTimer();
+        } catch (UnavailableException e) {
+            throw new ResourceAdapterInternalException("the container offers no timer for activation retries", e);
+        }
         LOGGER.log(Level.INFO, "NATS resource adapter started; default servers {0}", String.join(",", settings.serverList()));
     }
 
@@ -60,20 +68,16 @@ public class NatsResourceAdapter implements jakarta.resource.spi.ResourceAdapter
     public void stop() {
         List<NatsActivation> running = new ArrayList<>(activations.values());
         activations.clear();
-        // Stop the activations side by side: each may wait up to its drain timeout.
-        List<Thread> stopping = new ArrayList<>();
+        // Stop the activations side by side: start every drain, then wait for each (bounded by its drain timeout).
         for (NatsActivation activation : running) {
-            Thread thread = new Thread(activation::stop, "nats-activation-stop");
-            thread.start();
-            stopping.add(thread);
+            activation.beginStop();
         }
-        for (Thread thread : stopping) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        for (NatsActivation activation : running) {
+            activation.awaitStopped();
+        }
+        Timer retries = timer;
+        if (retries != null) {
+            retries.cancel();
         }
         List<NatsManagedConnection> open = new ArrayList<>(managedConnections);
         managedConnections.clear();
@@ -92,7 +96,7 @@ public class NatsResourceAdapter implements jakarta.resource.spi.ResourceAdapter
         }
         natsSpec.validate();
         ActivationKey key = new ActivationKey(endpointFactory, spec);
-        NatsActivation activation = new NatsActivation(workManager(), endpointFactory, natsSpec,
+        NatsActivation activation = new NatsActivation(workManager(), timer, endpointFactory, natsSpec,
                 settings.overriddenBy(natsSpec.clientSettings()));
         if (activations.putIfAbsent(key, activation) != null) {
             throw new ResourceException("endpoint already activated with this spec: " + spec);

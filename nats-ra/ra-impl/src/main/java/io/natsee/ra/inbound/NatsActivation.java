@@ -15,6 +15,9 @@ import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Timer;
+import java.util.TimerTask;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The dispatcher thread waits for a free delivery slot before scheduling the next message,
  * so a busy bean slows the subscription down (messages wait in jnats' pending queue, up to the
- * pending limits) instead of piling up work. Setup runs on a Work thread and is retried while
- * the server is down; it is all-or-nothing: a failed attempt closes what it opened.
+ * pending limits) instead of piling up work. Each setup attempt is one Work; while the server is
+ * down the container's timer schedules the next one, so no thread is held between attempts.
+ * Setup is all-or-nothing: a failed attempt closes what it opened.
  */
 public final class NatsActivation {
 
@@ -38,6 +42,7 @@ public final class NatsActivation {
     public enum State { CONNECTING, ACTIVE, FAILED, STOPPED }
 
     private final WorkManager workManager;
+    private final Timer timer;
     private final MessageEndpointFactory endpointFactory;
     private final NatsActivationSpec spec;
     private final ClientSettings settings;
@@ -48,10 +53,22 @@ public final class NatsActivation {
     private volatile State state = State.CONNECTING;
     private Connection connection;
     private Dispatcher dispatcher;
+    /** The pending retry, if any. Guarded by {@code lock}. */
+    private TimerTask retry;
+    /** Completed when the connection drops or closes while this activation is stopping. */
+    private final CompletableFuture<Void> lostWhileStopping = new CompletableFuture<>();
+    /** What {@link #beginStop()} started: completes when the subscription is drained. */
+    private CompletableFuture<Boolean> draining;
+    private Connection closing;
 
-    public NatsActivation(WorkManager workManager, MessageEndpointFactory endpointFactory, NatsActivationSpec spec,
+    /**
+     * @param workManager the container's WorkManager: setup attempts and deliveries run as its Work
+     * @param timer the container's timer (from {@code BootstrapContext.createTimer()}): schedules retries
+     */
+    public NatsActivation(WorkManager workManager, Timer timer, MessageEndpointFactory endpointFactory, NatsActivationSpec spec,
             ClientSettings settings) {
         this.workManager = workManager;
+        this.timer = timer;
         this.endpointFactory = endpointFactory;
         this.spec = spec;
         this.settings = settings;
@@ -126,57 +143,117 @@ public final class NatsActivation {
         return applicationAndModule;
     }
 
-    /** Schedules the setup on a Work thread and returns at once. */
+    /** Schedules the first setup attempt on a Work and returns at once. */
     public void start() throws ResourceException {
-        workManager.scheduleWork(new SetupWork());
+        scheduleAttempt(1);
     }
 
-    private final class SetupWork implements Work {
+    private void scheduleAttempt(int attempt) throws WorkException {
+        workManager.scheduleWork(new SetupAttempt(attempt));
+    }
+
+    /**
+     * One connection attempt, as one Work: it ends when the attempt has succeeded or failed; a
+     * retry is a new Work, scheduled by the container's timer. {@link #release()} ends it early
+     * (the thread is interrupted out of the connect) and schedules no further attempt.
+     */
+    private final class SetupAttempt implements Work {
+        private final int attempt;
+        /** Guarded by this Work's monitor. */
+        private Thread runner;
+        private volatile boolean released;
+
+        private SetupAttempt(int attempt) {
+            this.attempt = attempt;
+        }
+
         @Override
         public void run() {
-            setUpWithRetries();
+            synchronized (this) {
+                if (released) {
+                    return;
+                }
+                runner = Thread.currentThread();
+            }
+            try {
+                attempt(attempt, this);
+            } finally {
+                synchronized (this) {
+                    runner = null;
+                }
+                // A release that came late must not leave the container's thread interrupted.
+                Thread.interrupted();
+            }
         }
 
         @Override
         public void release() {
-            synchronized (lock) {
-                lock.notifyAll();
+            synchronized (this) {
+                released = true;
+                if (runner != null) {
+                    runner.interrupt();
+                }
             }
         }
     }
 
-    private void setUpWithRetries() {
+    private void attempt(int attempt, SetupAttempt work) {
+        if (state == State.STOPPED) {
+            return;
+        }
+        try {
+            setUpOnce();
+            LOGGER.log(Level.INFO, "NATS activation on {0} (queue group {1}) active after {2} attempt(s)",
+                    spec.getSubject(), queueGroup, attempt);
+            return;
+        } catch (Exception e) {
+            if (work.released || e instanceof InterruptedException) {
+                failIfNotStopped();
+                LOGGER.log(Level.WARNING, "NATS activation on {0}: the container released setup attempt {1}; no more attempts",
+                        spec.getSubject(), attempt);
+                return;
+            }
+            LOGGER.log(Level.WARNING, "NATS activation on {0}: attempt {1} failed ({2})", spec.getSubject(), attempt, e.toString());
+        }
         int attempts = spec.getSetupAttempts() == null ? NatsActivationSpec.DEFAULT_SETUP_ATTEMPTS : spec.getSetupAttempts();
-        for (int attempt = 1; attempts < 0 || attempt <= attempts; attempt++) {
+        if (attempts >= 0 && attempt >= attempts) {
+            failIfNotStopped();
+            LOGGER.log(Level.ERROR, "NATS activation on {0} gave up after {1} attempts", spec.getSubject(), attempts);
+            return;
+        }
+        long interval = Math.max(1, spec.getSetupIntervalMillis() == null
+                ? NatsActivationSpec.DEFAULT_SETUP_INTERVAL_MILLIS : spec.getSetupIntervalMillis());
+        synchronized (lock) {
             if (state == State.STOPPED) {
                 return;
             }
-            try {
-                setUpOnce();
-                LOGGER.log(Level.INFO, "NATS activation on {0} (queue group {1}) active after {2} attempt(s)",
-                        spec.getSubject(), queueGroup, attempt);
-                return;
-            } catch (Exception e) {
-                LOGGER.log(Level.WARNING, "NATS activation on {0}: attempt {1} failed ({2}); retrying in {3} ms",
-                        spec.getSubject(), attempt, e.toString(), spec.getSetupIntervalMillis());
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            synchronized (lock) {
-                try {
-                    if (state != State.STOPPED) {
-                        lock.wait(Math.max(1, spec.getSetupIntervalMillis()));
+            retry = new TimerTask() {
+                @Override
+                public void run() {
+                    try {
+                        scheduleAttempt(attempt + 1);
+                    } catch (WorkException | RuntimeException e) {
+                        failIfNotStopped();
+                        LOGGER.log(Level.ERROR, "NATS activation on " + spec.getSubject() + ": cannot schedule attempt "
+                                + (attempt + 1) + "; delivery stopped", e);
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
                 }
+            };
+            try {
+                timer.schedule(retry, interval);
+            } catch (IllegalStateException e) {
+                state = State.FAILED;
+                LOGGER.log(Level.ERROR, "NATS activation on {0}: the container's timer is cancelled; no more attempts", spec.getSubject());
             }
         }
-        state = State.FAILED;
-        LOGGER.log(Level.ERROR, "NATS activation on {0} gave up after {1} attempts", spec.getSubject(), attempts);
+    }
+
+    private void failIfNotStopped() {
+        synchronized (lock) {
+            if (state != State.STOPPED) {
+                state = State.FAILED;
+            }
+        }
     }
 
     private void setUpOnce() throws Exception {
@@ -214,9 +291,18 @@ public final class NatsActivation {
 
     private void onConnectionEvent(Connection jnatsConnection, ConnectionListener.Events event) {
         switch (event) {
-            case DISCONNECTED -> LOGGER.log(Level.WARNING, "NATS activation on {0}: disconnected, reconnecting", spec.getSubject());
+            case DISCONNECTED -> {
+                if (state == State.STOPPED) {
+                    lostWhileStopping.complete(null);
+                    return;
+                }
+                LOGGER.log(Level.WARNING, "NATS activation on {0}: disconnected, reconnecting", spec.getSubject());
+            }
             case RECONNECTED -> LOGGER.log(Level.INFO, "NATS activation on {0}: reconnected, subscription restored", spec.getSubject());
-            case CLOSED -> restartAfterLoss(jnatsConnection);
+            case CLOSED -> {
+                lostWhileStopping.complete(null);
+                restartAfterLoss(jnatsConnection);
+            }
             default -> {
             }
         }
@@ -234,7 +320,7 @@ public final class NatsActivation {
         }
         LOGGER.log(Level.WARNING, "NATS activation on {0}: connection lost for good, setting up again", spec.getSubject());
         try {
-            workManager.scheduleWork(new SetupWork());
+            scheduleAttempt(1);
         } catch (WorkException e) {
             state = State.FAILED;
             LOGGER.log(Level.ERROR, "NATS activation on " + spec.getSubject() + ": cannot schedule the new setup; delivery stopped", e);
@@ -271,39 +357,114 @@ public final class NatsActivation {
 
     /**
      * Stops delivery: unsubscribes with a drain so that messages already received are still
-     * delivered, waits for running deliveries (up to the drain timeout), then closes the connection.
+     * delivered, waits for running deliveries (up to the drain timeout), then closes the
+     * connection. On a connection that is closed, reconnecting, or drops while draining, there is
+     * nothing in flight to wait for: it closes at once.
      */
     public void stop() {
-        Connection closing;
-        Dispatcher draining;
+        beginStop();
+        awaitStopped();
+    }
+
+    /**
+     * Marks this activation stopped, cancels a pending retry and starts the drain without
+     * waiting, so that the resource adapter can stop many activations side by side.
+     */
+    public void beginStop() {
+        Connection stopping;
+        Dispatcher dispatching;
         synchronized (lock) {
             state = State.STOPPED;
-            closing = connection;
-            draining = dispatcher;
-            lock.notifyAll();
+            if (retry != null) {
+                retry.cancel();
+                retry = null;
+            }
+            stopping = connection;
+            dispatching = dispatcher;
+            connection = null;
+            dispatcher = null;
+            if (stopping == null) {
+                return;
+            }
+            closing = stopping;
+            if (stopping.getStatus() != Connection.Status.CONNECTED) {
+                return; // closed or reconnecting: nothing can be in flight, close at once
+            }
+            draining = new CompletableFuture<>();
         }
-        if (closing == null) {
+        CompletableFuture<Boolean> drained = draining;
+        // jnats' drain flushes synchronously, which waits for a reconnect if the server goes away
+        // meanwhile: run it as a Work so that awaitStopped() can give up as soon as the connection drops.
+        Work drain = new Work() {
+            @Override
+            public void run() {
+                try {
+                    dispatching.drain(drainTimeout()).whenComplete((done, failure) -> drained.complete(failure == null && done));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    drained.complete(false);
+                } catch (RuntimeException e) {
+                    LOGGER.log(Level.DEBUG, "NATS activation on {0}: cannot drain ({1}); closing", spec.getSubject(), e.toString());
+                    drained.complete(false);
+                }
+            }
+
+            @Override
+            public void release() {
+                drained.complete(false);
+            }
+        };
+        try {
+            workManager.scheduleWork(drain);
+        } catch (WorkException | RuntimeException e) {
+            drain.run(); // the container no longer takes work (it is stopping): drain on this thread
+        }
+    }
+
+    /** Waits for what {@link #beginStop()} started (bounded by the drain timeout) and closes the connection. */
+    public void awaitStopped() {
+        Connection closed;
+        CompletableFuture<Boolean> drained;
+        synchronized (lock) {
+            closed = closing;
+            drained = draining;
+            closing = null;
+            draining = null;
+        }
+        if (closed == null) {
             return;
         }
-        Duration timeout = Duration.ofMillis(spec.getDrainTimeoutMillis() == null
-                ? NatsActivationSpec.DEFAULT_DRAIN_TIMEOUT_MILLIS : spec.getDrainTimeoutMillis());
+        Duration timeout = drainTimeout();
         try {
-            try {
-                draining.drain(timeout).get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | TimeoutException | IllegalStateException e) {
-                LOGGER.log(Level.WARNING, "NATS activation on {0}: drain did not finish ({1}); closing anyway", spec.getSubject(), e.toString());
+            if (drained != null) {
+                try {
+                    CompletableFuture.anyOf(drained, lostWhileStopping).get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    LOGGER.log(Level.WARNING, "NATS activation on {0}: drain did not finish ({1}); closing anyway", spec.getSubject(), e.toString());
+                }
+                if (!lostWhileStopping.isDone() && closed.getStatus() == Connection.Status.CONNECTED) {
+                    waitForRunningDeliveries(timeout);
+                }
             }
-            if (slots.tryAcquire(maxConcurrency, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                slots.release(maxConcurrency);
-            } else {
-                LOGGER.log(Level.WARNING, "NATS activation on {0}: deliveries still running after {1} ms; closing anyway",
-                        spec.getSubject(), timeout.toMillis());
-            }
-            closing.close();
+            closed.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         LOGGER.log(Level.INFO, "NATS activation on {0} stopped", spec.getSubject());
+    }
+
+    private void waitForRunningDeliveries(Duration timeout) throws InterruptedException {
+        if (slots.tryAcquire(maxConcurrency, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            slots.release(maxConcurrency);
+        } else {
+            LOGGER.log(Level.WARNING, "NATS activation on {0}: deliveries still running after {1} ms; closing anyway",
+                    spec.getSubject(), timeout.toMillis());
+        }
+    }
+
+    private Duration drainTimeout() {
+        return Duration.ofMillis(spec.getDrainTimeoutMillis() == null
+                ? NatsActivationSpec.DEFAULT_DRAIN_TIMEOUT_MILLIS : spec.getDrainTimeoutMillis());
     }
 
     /** Returns the current state. */

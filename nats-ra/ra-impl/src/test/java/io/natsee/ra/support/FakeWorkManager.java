@@ -7,6 +7,10 @@ import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkListener;
 import jakarta.resource.spi.work.WorkManager;
 import jakarta.resource.spi.work.WorkRejectedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,6 +29,7 @@ public final class FakeWorkManager implements WorkManager {
         return thread;
     });
     private final AtomicInteger scheduled = new AtomicInteger();
+    private final Set<Work> running = ConcurrentHashMap.newKeySet();
 
     @Override
     public void doWork(Work work) throws WorkException {
@@ -68,11 +73,13 @@ public final class FakeWorkManager implements WorkManager {
                     listener.workStarted(new WorkEvent(this, WorkEvent.WORK_STARTED, work, null));
                 }
                 WorkException failure = null;
+                running.add(work);
                 try {
                     work.run();
                 } catch (RuntimeException e) {
                     failure = new WorkException(e);
                 } finally {
+                    running.remove(work);
                     if (listener != null) {
                         listener.workCompleted(new WorkEvent(this, WorkEvent.WORK_COMPLETED, work, failure));
                     }
@@ -86,6 +93,23 @@ public final class FakeWorkManager implements WorkManager {
     /** Returns how many Work items were scheduled. */
     public int scheduledCount() {
         return scheduled.get();
+    }
+
+    /** Returns how many Work items are running now. */
+    public int runningCount() {
+        return running.size();
+    }
+
+    /** Returns the Work items running now. */
+    public List<Work> running() {
+        return new ArrayList<>(running);
+    }
+
+    /** Calls {@link Work#release()} on every running Work, as a container does when it wants them to end. */
+    public void releaseAll() {
+        for (Work work : running) {
+            work.release();
+        }
     }
 
     /** Stops the threads, releasing the Work still running. */
