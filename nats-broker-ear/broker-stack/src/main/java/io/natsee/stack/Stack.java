@@ -26,7 +26,13 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -jar natsee-stack.jar [-a HOST] [-p NATS_PORT] [--http-port PORT] [--no-sample]
+ *                            [--deploy PATH.war|PATH.rar]... [--write-commands DIR]
  * </pre>
+ *
+ * {@code --deploy} adds the user's own WARs (context root: the file name without {@code .war})
+ * and RARs, deployed after the broker and the adapter. {@code --write-commands DIR} writes the
+ * pre- and post-boot command files into {@code DIR}, prints the Payara Micro command line that
+ * uses them, and exits without starting anything.
  *
  * {@code NATSEE_STACK_JAVA_OPTS} adds JVM options to the server's JVM. Other broker settings
  * ({@code nats.*} system properties, {@code NATS_*} environment variables, see docs/deploy.md)
@@ -41,31 +47,47 @@ public final class Stack {
     private final int httpPort;
     private final boolean sample;
     private final Path archives;
+    private final StackCommands commands;
     private volatile Process server;
     private volatile Path work;
     private volatile boolean stopping;
 
-    private Stack(String host, int natsPort, int httpPort, boolean sample, Path archives) {
+    private Stack(String host, int natsPort, int httpPort, boolean sample, Path archives, List<Path> deployments) {
         this.host = host;
         this.natsPort = natsPort;
         this.httpPort = httpPort;
         this.sample = sample;
         this.archives = archives;
+        this.commands = new StackCommands(host, natsPort, archives, sample, deployments);
     }
+
+    private static final String USAGE = "usage: java -jar natsee-stack.jar [-a HOST] [-p NATS_PORT] [--http-port PORT] [--no-sample]"
+            + " [--deploy PATH.war|PATH.rar]... [--write-commands DIR]";
 
     public static void main(String[] args) throws Exception {
         String host = "127.0.0.1";
         int natsPort = 4222;
         int httpPort = 8080;
         boolean sample = true;
+        List<Path> deployments = new ArrayList<>();
+        Path writeCommands = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-a", "--addr", "--net" -> host = value(args, ++i);
                 case "-p", "--port" -> natsPort = Integer.parseInt(value(args, ++i));
                 case "--http-port" -> httpPort = Integer.parseInt(value(args, ++i));
                 case "--no-sample" -> sample = false;
+                case "--deploy" -> {
+                    Path deployment = Path.of(value(args, ++i));
+                    if (!Files.isRegularFile(deployment)) {
+                        System.err.println("natsee-stack: --deploy " + deployment + ": no such file");
+                        System.exit(2);
+                    }
+                    deployments.add(deployment);
+                }
+                case "--write-commands" -> writeCommands = Path.of(value(args, ++i));
                 case "-h", "--help" -> {
-                    System.out.println("usage: java -jar natsee-stack.jar [-a HOST] [-p NATS_PORT] [--http-port PORT] [--no-sample]");
+                    System.out.println(USAGE);
                     return;
                 }
                 default -> {
@@ -74,7 +96,18 @@ public final class Stack {
                 }
             }
         }
-        Stack stack = new Stack(host, natsPort, httpPort, sample, archives());
+        Stack stack;
+        try {
+            stack = new Stack(host, natsPort, httpPort, sample, archives(), deployments);
+        } catch (IllegalArgumentException e) {
+            System.err.println("natsee-stack: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (writeCommands != null) {
+            stack.writeCommands(writeCommands);
+            return;
+        }
         System.exit(stack.run());
     }
 
@@ -96,21 +129,22 @@ public final class Stack {
         return directory;
     }
 
+    /** Writes the command files and prints the Payara Micro command that uses them. */
+    private void writeCommands(Path directory) throws IOException {
+        for (Path file : commands.writeTo(directory)) {
+            System.out.println("wrote " + file.toAbsolutePath());
+        }
+        List<String> command = new ArrayList<>(List.of("java", "-Dnats.host=" + host, "-Dnats.port=" + natsPort,
+                "-jar", archives.resolve("payara-micro.jar").toString()));
+        command.addAll(commands.microOptions(httpPort, directory.toAbsolutePath()));
+        System.out.println("run Payara Micro with them:");
+        System.out.println("  " + String.join(" ", command));
+    }
+
     private int run() throws IOException, InterruptedException {
         long started = System.nanoTime();
         work = Files.createTempDirectory("natsee-stack");
-        Path preboot = Files.writeString(work.resolve("preboot.asadmin"),
-                "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=" + host + "\n");
-        String servers = "nats\\://" + host + "\\:" + natsPort;
-        StringBuilder postboot = new StringBuilder()
-                .append("deploy --name natsee-broker --contextroot broker ").append(archives.resolve("natsee-broker.war")).append('\n')
-                .append("create-resource-adapter-config --property servers=").append(servers)
-                .append(":maxReconnects=-1:reconnectWaitMillis=250 nats-ra\n")
-                .append("deploy --name nats-ra ").append(archives.resolve("nats-ra.rar")).append('\n');
-        if (sample) {
-            postboot.append("deploy --name natsee-greeter --contextroot greeter ").append(archives.resolve("natsee-greeter.war")).append('\n');
-        }
-        Path postbootFile = Files.writeString(work.resolve("postboot.asadmin"), postboot);
+        commands.writeTo(work);
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -120,9 +154,8 @@ public final class Stack {
         }
         command.addAll(List.of("-Dnats.host=" + host, "-Dnats.port=" + natsPort,
                 "-jar", archives.resolve("payara-micro.jar").toString(),
-                "--nohazelcast", "--disablephonehome", "--port", Integer.toString(httpPort),
-                "--rootdir", work.resolve("runtime").toString(),
-                "--prebootcommandfile", preboot.toString(), "--postbootcommandfile", postbootFile.toString()));
+                "--rootdir", work.resolve("runtime").toString()));
+        command.addAll(commands.microOptions(httpPort, work));
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "natsee-stack-stop"));
         // Ctrl-C and SIGTERM are the normal way to stop: exit 0 after stopping (the hook above
         // stops the server), rather than the JVM's 130/143. Installed before anything starts.

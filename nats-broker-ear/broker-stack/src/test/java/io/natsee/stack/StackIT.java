@@ -19,7 +19,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,9 +39,14 @@ class StackIT {
         int natsPort = freePort();
         int httpPort = freePort();
         Path jar = Path.of(System.getProperty("stack.jar", "target/natsee-stack.jar"));
+        // The user's own application, deployed with --deploy: a copy of the sample under another name.
+        Path userWar = Files.copy(jar.resolveSibling("natsee-stack").resolve("natsee-greeter.war"),
+                Files.createTempDirectory("stack-it").resolve("shop.war"), StandardCopyOption.REPLACE_EXISTING);
         Process stack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "-p", Integer.toString(natsPort), "--http-port", Integer.toString(httpPort))
+                "-jar", jar.toString(), "-p", Integer.toString(natsPort), "--http-port", Integer.toString(httpPort),
+                "--deploy", userWar.toString())
                 .redirectErrorStream(true).start();
+        long stopMillis = -1;
         List<ProcessHandle> server = List.of();
         try {
             CompletableFuture<String> ready = new CompletableFuture<>();
@@ -112,10 +119,17 @@ class StackIT {
                         URI.create("http://127.0.0.1:" + httpPort + "/broker/varz")).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, varz.statusCode());
                 assertTrue(varz.body().contains("\"port\": " + natsPort), varz.body());
+
+                HttpResponse<String> user = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/shop/api/greetings")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, user.statusCode(), "the --deploy WAR answers under its file name: " + user.body());
             }
         } finally {
+            long stopping = System.nanoTime();
             stack.destroy();
             boolean exited = stack.waitFor(90, TimeUnit.SECONDS);
+            stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping);
+            System.out.println("stack stop took " + stopMillis + " ms");
             if (!exited) {
                 stack.destroyForcibly();
             }
@@ -127,6 +141,7 @@ class StackIT {
             assertTrue(exited, "the launcher stopped");
         }
         assertEquals(0, stack.exitValue());
+        assertTrue(stopMillis < 15_000, "the stack took " + stopMillis + " ms to stop");
         for (ProcessHandle child : server) {
             assertFalse(child.isAlive(), "process " + child.pid() + " left running");
         }

@@ -1,0 +1,69 @@
+package io.natsee.stack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command files the stack writes: loopback pre-boot, and the deployment order with the user's archives. */
+class StackCommandsTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void thePrebootFileBindsTheHttpListenerToTheGivenAddress() {
+        StackCommands commands = new StackCommands("127.0.0.1", 4222, Path.of("archives"), true, List.of());
+        assertEquals("set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1\n",
+                commands.preboot());
+    }
+
+    @Test
+    void theBrokerComesFirstThenTheAdapterThenTheUsersRarsThenTheSampleThenTheUsersWars() throws Exception {
+        Path shop = Files.createFile(directory.resolve("shop.war"));
+        Path other = Files.createFile(directory.resolve("legacy-ra.rar"));
+        StackCommands commands = new StackCommands("127.0.0.1", 4333, Path.of("archives"), true, List.of(shop, other));
+        List<String> lines = commands.postboot().lines().toList();
+        assertEquals(6, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("deploy --name natsee-broker --contextroot broker "), lines.get(0));
+        assertEquals("create-resource-adapter-config --property servers=nats\\://127.0.0.1\\:4333:maxReconnects=-1:reconnectWaitMillis=250 nats-ra",
+                lines.get(1));
+        assertTrue(lines.get(2).startsWith("deploy --name nats-ra "), lines.get(2));
+        assertEquals("deploy --name legacy-ra " + other.toAbsolutePath(), lines.get(3));
+        assertTrue(lines.get(4).startsWith("deploy --name natsee-greeter --contextroot greeter "), lines.get(4));
+        assertEquals("deploy --name shop --contextroot shop " + shop.toAbsolutePath(), lines.get(5));
+    }
+
+    @Test
+    void twoArchivesWithTheSameNameGetDistinctDeploymentNames() throws Exception {
+        Path first = Files.createFile(Files.createDirectories(directory.resolve("a")).resolve("shop.war"));
+        Path second = Files.createFile(Files.createDirectories(directory.resolve("b")).resolve("shop.war"));
+        List<String> lines = new StackCommands("127.0.0.1", 4222, Path.of("archives"), false, List.of(first, second))
+                .postboot().lines().toList();
+        assertEquals("deploy --name shop --contextroot shop " + first.toAbsolutePath(), lines.get(3));
+        assertEquals("deploy --name shop-2 --contextroot shop-2 " + second.toAbsolutePath(), lines.get(4));
+    }
+
+    @Test
+    void anEarIsRefusedWithTheReason() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> new StackCommands("127.0.0.1", 4222, Path.of("archives"), true, List.of(Path.of("shop.ear"))));
+        assertTrue(refused.getMessage().contains("no EAR"), refused.getMessage());
+    }
+
+    @Test
+    void theFilesAreWrittenWhereAskedAndTheOptionsNameThem() throws Exception {
+        StackCommands commands = new StackCommands("127.0.0.1", 4222, Path.of("archives"), false, List.of());
+        List<Path> written = commands.writeTo(directory.resolve("commands"));
+        assertEquals(commands.preboot(), Files.readString(written.get(0)));
+        assertEquals(commands.postboot(), Files.readString(written.get(1)));
+        List<String> options = commands.microOptions(8181, directory.resolve("commands"));
+        assertTrue(options.containsAll(List.of("--nohazelcast", "--disablephonehome", "--port", "8181",
+                written.get(0).toString(), written.get(1).toString())), options.toString());
+    }
+}
