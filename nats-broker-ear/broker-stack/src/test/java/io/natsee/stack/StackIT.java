@@ -141,7 +141,7 @@ class StackIT {
             assertTrue(exited, "the launcher stopped");
         }
         assertEquals(0, stack.exitValue());
-        assertTrue(stopMillis < 15_000, "the stack took " + stopMillis + " ms to stop");
+        assertTrue(stopMillis < 5_000, "the stack took " + stopMillis + " ms to stop");
         for (ProcessHandle child : server) {
             assertFalse(child.isAlive(), "process " + child.pid() + " left running");
         }
