@@ -45,30 +45,43 @@ class RaThroughputMeasurement {
     @Test
     void measure() throws Exception {
         int messages = 200_000;
-        for (int round = 1; round <= 3; round++) {
+        for (int round = 1; round <= 6; round++) {
             long pooled = bench("pooled", messages, 128);
+            long adapter = bench("adapter", messages, 128);
+            long handle = bench("handle", messages, 128);
             long raw = bench("raw", messages, 128);
-            System.out.printf("MEASURE publish 128 B round %d: pooled handle get/publish/close %d ns/msg, raw jnats %d ns/msg%n", round, pooled, raw);
+            System.out.printf("MEASURE publish 128 B round %d: pooled get/publish/close %d ns/msg, adapter-only get/publish/close %d ns/msg,"
+                    + " one handle %d ns/msg, raw jnats %d ns/msg%n", round, pooled, adapter, handle, raw);
         }
+        Http.get(base, "bench", Map.of("op", "dispatcher-start", "url", ItNats.url()));
         try (Connection client = ItNats.connect()) {
-            for (String kind : new String[] {"empty", "sleep1ms"}) {
-                for (String subject : new String[] {"bench.c1", "bench.c16"}) {
+            String[] kinds = Boolean.getBoolean("measure.sleepy") ? new String[] {"empty", "sleep1ms"} : new String[] {"empty"};
+            for (String kind : kinds) {
+                for (String subject : new String[] {"bench.c1", "bench.c16", "bench.raw"}) {
+                    if (subject.equals("bench.raw") && !kind.equals("empty")) {
+                        continue;
+                    }
                     int count = kind.equals("empty") ? 50_000 : 2_000;
                     byte[] payload = kind.equals("empty") ? new byte[16] : "s".repeat(16).getBytes();
-                    warmUp(client, subject);
-                    Http.get(base, "bench", Map.of("op", "reset"));
-                    long start = System.nanoTime();
-                    for (int i = 0; i < count; i++) {
-                        client.publish(subject, payload);
+                    for (int round = 1; round <= 2; round++) {
+                        warmUp(client, subject);
+                        Http.get(base, "bench", Map.of("op", "reset"));
+                        long start = System.nanoTime();
+                        for (int i = 0; i < count; i++) {
+                            client.publish(subject, payload);
+                        }
+                        client.flush(Duration.ofSeconds(30));
+                        while (Long.parseLong(Http.get(base, "bench", Map.of("op", "count", "subject", subject))) < count) {
+                            Thread.sleep(20);
+                        }
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        System.out.printf("MEASURE MDB %s %s round %d: %d messages in %.2f s = %.0f msg/s%n", subject, kind, round,
+                                count, seconds, count / seconds);
                     }
-                    client.flush(Duration.ofSeconds(30));
-                    while (Long.parseLong(Http.get(base, "bench", Map.of("op", "count", "subject", subject))) < count) {
-                        Thread.sleep(20);
-                    }
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    System.out.printf("MEASURE MDB %s %s: %d messages in %.2f s = %.0f msg/s%n", subject, kind, count, seconds, count / seconds);
                 }
             }
+        } finally {
+            Http.get(base, "bench", Map.of("op", "dispatcher-stop"));
         }
     }
 

@@ -19,6 +19,10 @@ public abstract class CountingMdb implements NatsMessageListener {
         return count == null ? 0 : count.get();
     }
 
+    static void increment(String subject) {
+        COUNTS.computeIfAbsent(subject, key -> new AtomicLong()).incrementAndGet();
+    }
+
     static void reset() {
         COUNTS.clear();
     }

@@ -126,10 +126,15 @@ public class NatsManagedConnectionFactory implements ManagedConnectionFactory, R
     }
 
     /** Returns the buffer for transactional publishes, or null when the mode is off or there is no transaction manager. */
-    synchronized AfterCommitPublisher afterCommitPublisher() {
+    AfterCommitPublisher afterCommitPublisher() {
+        // Read on every publish: the common, non-transactional case takes no lock.
         if (!Boolean.TRUE.equals(transactionalPublish) || resourceAdapter == null) {
             return null;
         }
+        return transactionalAfterCommitPublisher();
+    }
+
+    private synchronized AfterCommitPublisher transactionalAfterCommitPublisher() {
         if (afterCommitPublisher == null && resourceAdapter.transactionSynchronizationRegistry() != null) {
             afterCommitPublisher = new AfterCommitPublisher(resourceAdapter.transactionSynchronizationRegistry());
         }
