@@ -1,6 +1,7 @@
 package io.natsee.broker;
 
 import io.natsee.broker.monitor.MonitorService;
+import io.natsee.broker.monitor.MonitorSource;
 import io.natsee.broker.server.ServerContext;
 import io.natsee.broker.tls.TlsSettings;
 import io.natsee.broker.transport.NettyTransport;
@@ -28,6 +29,7 @@ public final class Broker implements AutoCloseable {
     private final Clock clock;
     private final String serverId;
     private final CountDownLatch ready = new CountDownLatch(1);
+    private final MonitorSource monitorSource;
     private final MonitorService monitor;
     private volatile ServerContext context;
     private volatile NettyTransport transport;
@@ -49,7 +51,8 @@ public final class Broker implements AutoCloseable {
         this.threadFactory = threadFactory;
         this.clock = clock;
         this.serverId = newServerId();
-        this.monitor = new MonitorService(this, clock);
+        this.monitorSource = new BrokerMonitorSource(this);
+        this.monitor = new MonitorService(monitorSource, clock);
     }
 
     /** Binds the client port and starts serving; returns once the port accepts connections. */
@@ -188,6 +191,11 @@ public final class Broker implements AutoCloseable {
     /** The monitoring data methods ({@code /varz}, {@code /healthz}), shared by every adapter. */
     public MonitorService monitor() {
         return monitor;
+    }
+
+    /** What monitoring reads of this broker; for adapters that build their own {@link MonitorService}. */
+    public MonitorSource monitorSource() {
+        return monitorSource;
     }
 
     /** The engine's shared state, for monitoring; {@code null} before start. */

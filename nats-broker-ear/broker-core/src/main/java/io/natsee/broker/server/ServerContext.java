@@ -7,6 +7,8 @@ import io.natsee.broker.BrokerOptions;
 import io.natsee.broker.BrokerStatistics;
 import io.natsee.broker.auth.AuthOptions;
 import io.natsee.broker.auth.Authenticator;
+import io.natsee.broker.monitor.ClosedConnections;
+import io.natsee.broker.monitor.ConnectionSnapshot;
 import io.natsee.broker.subject.SubjectTrie;
 import io.natsee.broker.transport.ChannelAcceptor;
 import io.natsee.broker.transport.ChannelListener;
@@ -40,6 +42,8 @@ public final class ServerContext implements ChannelAcceptor {
     private final AtomicLong totalConnections = new AtomicLong();
     private final AtomicLong slowConsumers = new AtomicLong();
     private final Instant start;
+    private final ClosedConnections closed = new ClosedConnections(ClosedConnections.DEFAULT_CAPACITY);
+    private volatile boolean lameDuck;
     private volatile String infoPrefix;
     private volatile Authenticator authenticator;
     private volatile java.time.Duration authTimeout;
@@ -153,8 +157,20 @@ public final class ServerContext implements ChannelAcceptor {
         return connection;
     }
 
-    void unregister(ClientConnection connection) {
+    /** Called once per connection, when it closed, with its last snapshot (for {@code /connz?state=closed}). */
+    void unregister(ClientConnection connection, ConnectionSnapshot last) {
         connections.remove(connection.id());
+        closed.add(last);
+    }
+
+    /** The remembered closed connections. */
+    public ClosedConnections closedConnections() {
+        return closed;
+    }
+
+    /** Whether lame duck mode has begun. */
+    public boolean lameDuck() {
+        return lameDuck;
     }
 
     void countSlowConsumer() {
