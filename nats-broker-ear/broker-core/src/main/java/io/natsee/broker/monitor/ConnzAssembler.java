@@ -20,6 +20,10 @@ final class ConnzAssembler {
     }
 
     static Connz connz(MonitorSource source, ConnzQuery query, Instant now) {
+        if (!query.account().isEmpty() && !GLOBAL_ACCOUNT.equals(query.account())) {
+            // nats-server answers an unknown account with an empty page whose list is null.
+            return new Connz(source.serverId(), now, 0, 0, query.offset(), query.cid() > 0 ? 1 : query.limit(), null);
+        }
         boolean withSubscriptions = query.subscriptions() || query.subscriptionsDetail();
         int limit = query.cid() > 0 ? 1 : query.limit();
         List<ConnectionSnapshot> open = query.state() == ConnzQuery.State.CLOSED

@@ -42,6 +42,8 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
 
     /** The account every client belongs to while accounts are not configurable. */
     private static final String GLOBAL_ACCOUNT = "$G";
+    /** What monitoring shows in place of a token. */
+    private static final String REDACTED = "[REDACTED]";
     private static final byte[] MSG = ascii("MSG ");
     private static final byte[] HMSG = ascii("HMSG ");
     private static final byte[] CRLF = ascii("\r\n");
@@ -78,6 +80,10 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     private String name = "";
     private String lang = "";
     private String version = "";
+    /** The user name sent in CONNECT, for monitoring's user filter (never the password). */
+    private volatile String connectUser = "";
+    /** Who CONNECT says the client is, as monitoring shows it: NKey, else user, else a hidden token. */
+    private volatile String connectIdentity = "";
 
     private volatile boolean closed;
     private volatile CloseReason closeReason;
@@ -275,6 +281,8 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         name = connect.path("name").asText("");
         lang = connect.path("lang").asText("");
         version = connect.path("version").asText("");
+        connectUser = connect.path("user").asText("");
+        connectIdentity = monitoredIdentity(connect);
         if (protocol < 0 || protocol > 1) {
             close(CloseReason.PROTOCOL_VIOLATION, "invalid client protocol");
             return;
@@ -1054,12 +1062,30 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
             }
         }
         Instant lastActivity = start.plusNanos(Math.max(0, lastActivityNanos - startNanos));
-        Authenticator.Credentials sent = credentials;
-        String user = sent == null || sent.user() == null ? "" : sent.user();
-        String authorized = authorizedUser == null ? "" : authorizedUser;
+        String user = connectUser;
+        String authorized = connectIdentity;
+        if (authorized.isEmpty() || (authorized.equals(REDACTED) && authorizedUser != null)) {
+            authorized = authorizedUser == null ? authorized : authorizedUser;
+        }
         return new ConnectionSnapshot(id, channel.remoteHost(), channel.remotePort(), start, lastActivity, rttNanos,
                 out.length(), inMsgs, outMsgs, inBytes, outBytes, current.size(), details, name, lang, version,
                 user, authorized, GLOBAL_ACCOUNT, "", "", stop, reason);
+    }
+
+    /**
+     * nats-server's {@code getRawAuthUser}: the CONNECT's NKey, else its user; a token is shown
+     * as {@value #REDACTED} (nats-server shows the token itself, which is a secret).
+     */
+    private static String monitoredIdentity(JsonNode connect) {
+        String nkey = connect.path("nkey").asText("");
+        if (!nkey.isEmpty()) {
+            return nkey;
+        }
+        String user = connect.path("user").asText("");
+        if (!user.isEmpty()) {
+            return user;
+        }
+        return connect.path("auth_token").asText("").isEmpty() ? "" : REDACTED;
     }
 
     /** A subscription as monitoring lists it (account left empty). */
