@@ -981,8 +981,21 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     }
 
     /** Closes after flushing what is queued; any thread. */
-    void closeGracefully(CloseReason reason) {
+    public void closeGracefully(CloseReason reason) {
         channel.execute(() -> close(reason, null));
+    }
+
+    /**
+     * Sends an INFO with {@code "ldm":true} (lame duck mode) to a client that takes asynchronous
+     * INFO (CONNECT {@code "protocol":1}), as nats-server does; any thread.
+     */
+    void announceLameDuck() {
+        channel.execute(() -> {
+            if (!closed && protocol >= 1) {
+                queue(server.infoFor(id, channel.remoteHost(), null, true));
+                flush();
+            }
+        });
     }
 
     private void cancelTimers() {

@@ -110,11 +110,19 @@ public final class ServerContext implements ChannelAcceptor {
      * and the nonce it must sign when NKey users are configured ({@code null} otherwise).
      */
     byte[] infoFor(long clientId, String clientIp, String nonce) {
+        return infoFor(clientId, clientIp, nonce, false);
+    }
+
+    /** As {@link #infoFor(long, String, String)}, with {@code "ldm":true} last when {@code lameDuck}, as nats-server orders it. */
+    byte[] infoFor(long clientId, String clientIp, String nonce, boolean lameDuck) {
         StringBuilder line = new StringBuilder(infoPrefix.length() + 96).append(infoPrefix)
                 .append(",\"client_id\":").append(clientId)
                 .append(",\"client_ip\":\"").append(JsonStringEncoder.getInstance().quoteAsString(clientIp)).append('"');
         if (nonce != null) {
             line.append(",\"nonce\":\"").append(nonce).append('"');
+        }
+        if (lameDuck) {
+            line.append(",\"ldm\":true");
         }
         line.append("} \r\n");
         return line.toString().getBytes(StandardCharsets.UTF_8);
@@ -146,7 +154,7 @@ public final class ServerContext implements ChannelAcceptor {
         LoopContext loop = loops[channel.loopIndex() % loops.length];
         ClientConnection connection = new ClientConnection(this, channel, loop, id, loops.length > 1);
         totalConnections.incrementAndGet();
-        if (shuttingDown) {
+        if (shuttingDown || lameDuck) {
             connection.refuse(null, CloseReason.SERVER_SHUTDOWN);
         } else if (connections.size() >= options.maxConnections()) {
             connection.refuse("maximum connections exceeded", CloseReason.MAX_CONNECTIONS_EXCEEDED);
@@ -166,6 +174,21 @@ public final class ServerContext implements ChannelAcceptor {
     /** The remembered closed connections. */
     public ClosedConnections closedConnections() {
         return closed;
+    }
+
+    /**
+     * Begins lame duck mode: new connections are refused from now on, and every open client is
+     * sent an INFO with {@code "ldm":true} so it can prepare to move to another server.
+     *
+     * @return the clients open now, which the caller closes gradually
+     */
+    public List<ClientConnection> beginLameDuck() {
+        lameDuck = true;
+        List<ClientConnection> open = connections();
+        for (ClientConnection connection : open) {
+            connection.announceLameDuck();
+        }
+        return open;
     }
 
     /** Whether lame duck mode has begun. */
