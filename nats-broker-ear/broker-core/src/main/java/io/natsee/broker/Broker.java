@@ -1,6 +1,7 @@
 package io.natsee.broker;
 
 import io.natsee.broker.monitor.MonitorService;
+import io.natsee.broker.monitor.MonitorSource;
 import io.natsee.broker.server.ServerContext;
 import io.natsee.broker.tls.TlsSettings;
 import io.natsee.broker.transport.NettyTransport;
@@ -28,11 +29,13 @@ public final class Broker implements AutoCloseable {
     private final Clock clock;
     private final String serverId;
     private final CountDownLatch ready = new CountDownLatch(1);
+    private final MonitorSource monitorSource;
     private final MonitorService monitor;
     private volatile ServerContext context;
     private volatile NettyTransport transport;
     private volatile int port = -1;
     private volatile boolean closed;
+    private LameDuckMode lameDuck;
 
     /** A broker whose IO threads are plain daemon threads named {@code natsee-io-*}. */
     public Broker(BrokerOptions options) {
@@ -49,7 +52,8 @@ public final class Broker implements AutoCloseable {
         this.threadFactory = threadFactory;
         this.clock = clock;
         this.serverId = newServerId();
-        this.monitor = new MonitorService(this, clock);
+        this.monitorSource = new BrokerMonitorSource(this);
+        this.monitor = new MonitorService(monitorSource, clock);
     }
 
     /** Binds the client port and starts serving; returns once the port accepts connections. */
@@ -136,6 +140,41 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /**
+     * Enters lame duck mode ({@code --signal ldm}): stops accepting clients, tells the open ones
+     * through INFO {@code "ldm":true}, waits the grace period, closes them gradually over the
+     * rest of {@code lame_duck_duration}, then closes the broker. Returns at once; calling it
+     * again returns the same run.
+     *
+     * @return completes when the broker has closed at the end of lame duck mode
+     * @throws IllegalStateException when the broker is not running
+     */
+    public synchronized java.util.concurrent.CompletableFuture<Void> enterLameDuckMode() {
+        if (lameDuck != null) {
+            return lameDuck.done();
+        }
+        ServerContext server = context;
+        NettyTransport netty = transport;
+        if (server == null || closed) {
+            throw new IllegalStateException("broker not running");
+        }
+        netty.stopAccepting();
+        java.util.List<io.natsee.broker.server.ClientConnection> clients = server.beginLameDuck();
+        LameDuckMode run = new LameDuckMode(clients, options.lameDuckDuration(), options.lameDuckGracePeriod(), this::close);
+        lameDuck = run;
+        Thread thread = threadFactory != null ? threadFactory.newThread(run) : new Thread(run);
+        thread.setName("natsee-lame-duck");
+        thread.setDaemon(true);
+        thread.start();
+        return run.done();
+    }
+
+    /** Whether lame duck mode has begun. */
+    public boolean inLameDuckMode() {
+        ServerContext server = context;
+        return server != null && server.lameDuck();
+    }
+
     /** Waits until the client port accepts connections; false if that did not happen in time. */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
         return ready.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -190,6 +229,11 @@ public final class Broker implements AutoCloseable {
         return monitor;
     }
 
+    /** What monitoring reads of this broker; for adapters that build their own {@link MonitorService}. */
+    public MonitorSource monitorSource() {
+        return monitorSource;
+    }
+
     /** The engine's shared state, for monitoring; {@code null} before start. */
     public ServerContext server() {
         return context;
@@ -205,6 +249,9 @@ public final class Broker implements AutoCloseable {
             return;
         }
         closed = true;
+        if (lameDuck != null) {
+            lameDuck.cancel();
+        }
         NettyTransport netty = transport;
         ServerContext server = context;
         if (netty == null || server == null) {

@@ -27,6 +27,10 @@ public final class BrokerDefaults {
     public static final Duration PING_INTERVAL = Duration.ofMinutes(2);
     /** Unanswered pings after which the connection is stale and closed. */
     public static final int PING_MAX = 2;
+    /** The time over which lame duck mode closes clients (nats-server's DEFAULT_LAME_DUCK_DURATION). */
+    public static final Duration LAME_DUCK_DURATION = Duration.ofMinutes(2);
+    /** The wait before lame duck mode closes the first client (DEFAULT_LAME_DUCK_GRACE_PERIOD). */
+    public static final Duration LAME_DUCK_GRACE_PERIOD = Duration.ofSeconds(10);
     /** How long one socket write may block before the client is a slow consumer (10 s in 2.9). */
     public static final Duration WRITE_DEADLINE = Duration.ofSeconds(10);
     /** How long a client has to authenticate after INFO (2 s in 2.9). */

@@ -38,6 +38,11 @@ public final class BrokerOptions {
     private final AuthOptions authorization;
     private final TlsOptions tls;
     private final Path configFile;
+    private final long logFileSizeLimit;
+    private final int maxTracedMsgLen;
+    private final Path portsFileDir;
+    private final Duration lameDuckDuration;
+    private final Duration lameDuckGracePeriod;
 
     private BrokerOptions(Builder b) {
         this.host = b.host;
@@ -63,6 +68,11 @@ public final class BrokerOptions {
         this.authorization = b.authorization;
         this.tls = b.tls;
         this.configFile = b.configFile;
+        this.logFileSizeLimit = b.logFileSizeLimit;
+        this.maxTracedMsgLen = b.maxTracedMsgLen;
+        this.portsFileDir = b.portsFileDir;
+        this.lameDuckDuration = b.lameDuckDuration;
+        this.lameDuckGracePeriod = b.lameDuckGracePeriod;
     }
 
     /** A builder holding every default. */
@@ -96,6 +106,11 @@ public final class BrokerOptions {
         b.authorization = authorization;
         b.tls = tls;
         b.configFile = configFile;
+        b.logFileSizeLimit = logFileSizeLimit;
+        b.maxTracedMsgLen = maxTracedMsgLen;
+        b.portsFileDir = portsFileDir;
+        b.lameDuckDuration = lameDuckDuration;
+        b.lameDuckGracePeriod = lameDuckGracePeriod;
         return b;
     }
 
@@ -111,8 +126,9 @@ public final class BrokerOptions {
      * {@code max_payload}, {@code max_control_line}, {@code max_pending},
      * {@code max_connections}, {@code max_subscriptions}, {@code ping_interval} (a duration such
      * as {@code 2m} or seconds), {@code ping_max}, {@code write_deadline}, {@code auth_timeout},
-     * {@code debug}, {@code trace}, {@code logfile}, {@code pid_file}, {@code event_loops}.
-     * Sizes accept nats-server's suffixes ({@code 64KB}, {@code 1MB}). Security, as nats-server's
+     * {@code debug}, {@code trace}, {@code logfile}, {@code pid_file}, {@code event_loops},
+     * {@code logfile_size_limit}, {@code max_traced_msg_len}, {@code ports_file_dir},
+     * {@code lame_duck_duration}, {@code lame_duck_grace_period}. Sizes accept nats-server's suffixes ({@code 64KB}, {@code 1MB}). Security, as nats-server's
      * flags: {@code user}, {@code pass} (or {@code password}), {@code auth} (or {@code token}),
      * {@code tls} ({@code false} switches TLS off), {@code tls_cert}, {@code tls_key},
      * {@code tls_ca}, {@code tls_verify}, {@code tls_timeout}.
@@ -213,6 +229,31 @@ public final class BrokerOptions {
         return pidFile;
     }
 
+    /** The log file size in bytes after which it is rotated ({@code logfile_size_limit}); 0: never. */
+    public long logFileSizeLimit() {
+        return logFileSizeLimit;
+    }
+
+    /** The longest payload a protocol trace shows, in bytes ({@code max_traced_msg_len}); 0: all of it. */
+    public int maxTracedMsgLen() {
+        return maxTracedMsgLen;
+    }
+
+    /** The directory of the ports file ({@code ports_file_dir}); {@code null}: none. */
+    public Path portsFileDir() {
+        return portsFileDir;
+    }
+
+    /** How long lame duck mode spreads the closing of clients ({@code lame_duck_duration}). */
+    public Duration lameDuckDuration() {
+        return lameDuckDuration;
+    }
+
+    /** How long lame duck mode waits before it closes the first client ({@code lame_duck_grace_period}). */
+    public Duration lameDuckGracePeriod() {
+        return lameDuckGracePeriod;
+    }
+
     /** The number of IO event loops serving connections. */
     public int eventLoops() {
         return eventLoops;
@@ -290,8 +331,47 @@ public final class BrokerOptions {
         private AuthOptions authorization;
         private TlsOptions tls;
         private Path configFile;
+        private long logFileSizeLimit;
+        private int maxTracedMsgLen;
+        private Path portsFileDir;
+        private Duration lameDuckDuration = BrokerDefaults.LAME_DUCK_DURATION;
+        private Duration lameDuckGracePeriod = BrokerDefaults.LAME_DUCK_GRACE_PERIOD;
 
         private Builder() {
+        }
+
+        /** The log file size in bytes after which it is rotated; 0 (or negative) never rotates. */
+        public Builder logFileSizeLimit(long bytes) {
+            this.logFileSizeLimit = Math.max(0, bytes);
+            return this;
+        }
+
+        /** The longest payload a trace line shows; 0 (or negative) shows all. */
+        public Builder maxTracedMsgLen(int bytes) {
+            this.maxTracedMsgLen = Math.max(0, bytes);
+            return this;
+        }
+
+        /** Where to write the ports file; {@code null} for none. */
+        public Builder portsFileDir(Path directory) {
+            this.portsFileDir = directory;
+            return this;
+        }
+
+        /** The time over which lame duck mode closes clients (positive). */
+        public Builder lameDuckDuration(Duration duration) {
+            this.lameDuckDuration = positive("lame_duck_duration", duration);
+            return this;
+        }
+
+        /** The wait before lame duck mode closes the first client (zero or positive). */
+        public Builder lameDuckGracePeriod(Duration period) {
+            Objects.requireNonNull(period, "lame_duck_grace_period");
+            if (period.isNegative()) {
+                throw new IllegalArgumentException("lame_duck_grace_period must not be negative: " + period);
+            }
+            this.lameDuckGracePeriod = period;
+            return this;
         }
 
         /** Client authentication; {@code null} (or one that requires nothing) for none. */
@@ -539,6 +619,11 @@ public final class BrokerOptions {
                 case "logfile", "log_file" -> logFile(value.isEmpty() ? null : Path.of(value));
                 case "pid_file", "pidfile" -> pidFile(value.isEmpty() ? null : Path.of(value));
                 case "event_loops" -> eventLoops(Integer.parseInt(value));
+                case "logfile_size_limit", "log_size_limit" -> logFileSizeLimit(Values.parseSize(value));
+                case "max_traced_msg_len" -> maxTracedMsgLen(Math.toIntExact(Values.parseSize(value)));
+                case "ports_file_dir" -> portsFileDir(value.isEmpty() ? null : Path.of(value));
+                case "lame_duck_duration" -> lameDuckDuration(Values.parseDuration(value));
+                case "lame_duck_grace_period" -> lameDuckGracePeriod(Values.parseDuration(value));
                 default -> {
                     // Keys of other components (streaming, the resource adapter) share the prefix.
                 }

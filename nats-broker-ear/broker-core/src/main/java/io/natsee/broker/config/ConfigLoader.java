@@ -77,7 +77,7 @@ public final class ConfigLoader {
             "mappings", "maps", "operator", "operators", "root", "roots", "root_operator",
             "root_operators", "resolver", "account_resolver", "accounts_resolver", "resolver_tls",
             "resolver_preload", "resolver_pinned_accounts", "trusted", "trusted_keys",
-            "https", "https_port", "lame_duck_duration", "lame_duck_grace_period");
+            "https", "https_port");
 
     /** A key accepted only with the value that describes what this server already does. */
     private record Tolerated(Predicate<ConfigValue> accepts, String acceptedValue) {
@@ -87,14 +87,10 @@ public final class ConfigLoader {
             Map.entry("logtime", new Tolerated(value -> isBoolean(value, true), "true")),
             Map.entry("syslog", new Tolerated(value -> isBoolean(value, false), "false")),
             Map.entry("remote_syslog", new Tolerated(ConfigLoader::isEmptyString, "\"\"")),
-            Map.entry("ports_file_dir", new Tolerated(ConfigLoader::isEmptyString, "\"\"")),
             Map.entry("client_advertise", new Tolerated(ConfigLoader::isEmptyString, "\"\"")),
             Map.entry("http_base_path", new Tolerated(value -> isEmptyString(value)
                     || value instanceof StringValue text && text.value().equals("/"), "\"\" or \"/\"")),
             Map.entry("prof_port", new Tolerated(value -> isInteger(value, 0), "0")),
-            Map.entry("max_traced_msg_len", new Tolerated(value -> isInteger(value, 0), "0")),
-            Map.entry("logfile_size_limit", new Tolerated(value -> isInteger(value, 0), "0")),
-            Map.entry("log_size_limit", new Tolerated(value -> isInteger(value, 0), "0")),
             Map.entry("max_sub_tokens", new Tolerated(value -> isInteger(value, 0), "0")),
             Map.entry("no_header_support", new Tolerated(value -> isBoolean(value, false), "false")),
             Map.entry("server_tags", new Tolerated(value -> value instanceof ArrayValue array
@@ -296,6 +292,33 @@ public final class ConfigLoader {
                 case "logfile", "log_file" -> {
                     Path logFile = path(entry);
                     return builder -> builder.logFile(logFile);
+                }
+                case "logfile_size_limit", "log_size_limit" -> {
+                    long limit = limit(entry, Long.MAX_VALUE);
+                    return builder -> builder.logFileSizeLimit(limit);
+                }
+                case "max_traced_msg_len" -> {
+                    long length = limit(entry, Integer.MAX_VALUE);
+                    return builder -> builder.maxTracedMsgLen((int) Math.min(Integer.MAX_VALUE, length));
+                }
+                case "ports_file_dir" -> {
+                    Path directory = path(entry);
+                    return builder -> builder.portsFileDir(directory);
+                }
+                case "lame_duck_duration" -> {
+                    Duration duration = duration(entry, BrokerDefaults.LAME_DUCK_DURATION);
+                    if (duration.compareTo(Duration.ofSeconds(30)) < 0) {
+                        throw new ValueError(value.position(), "invalid lame_duck_duration of "
+                                + io.natsee.broker.monitor.GoFormats.duration(duration.toNanos()) + ", minimum is 30 seconds");
+                    }
+                    return builder -> builder.lameDuckDuration(duration);
+                }
+                case "lame_duck_grace_period" -> {
+                    Duration period = duration(entry, BrokerDefaults.LAME_DUCK_GRACE_PERIOD);
+                    if (period.isNegative()) {
+                        throw new ValueError(value.position(), "invalid lame_duck_grace_period, needs to be positive");
+                    }
+                    return builder -> builder.lameDuckGracePeriod(period);
                 }
                 case "pidfile", "pid_file" -> {
                     Path pidFile = path(entry);

@@ -107,6 +107,60 @@ public final class GoFormats {
         return text.append(absoluteExponent).toString();
     }
 
+    /**
+     * A duration as Go's {@code time.Duration.String} writes it, which nats-server uses for
+     * {@code rtt}: {@code 0s}, {@code 332µs}, {@code 1.02582ms}, {@code 1.5s}, {@code 2m3.5s},
+     * {@code 1h0m0s}; units below a second for durations under one, trailing zeros dropped.
+     */
+    public static String duration(long nanos) {
+        if (nanos == 0) {
+            return "0s";
+        }
+        boolean negative = nanos < 0;
+        // Long.MIN_VALUE cannot be negated; Go prints it the same way from its unsigned magnitude.
+        java.math.BigInteger magnitude = java.math.BigInteger.valueOf(nanos).abs();
+        long value = magnitude.longValue();
+        StringBuilder text = new StringBuilder(24);
+        if (negative) {
+            text.append('-');
+        }
+        if (magnitude.compareTo(java.math.BigInteger.valueOf(1_000_000_000L)) < 0) {
+            if (value < 1_000) {
+                return text.append(value).append("ns").toString();
+            }
+            if (value < 1_000_000) {
+                return fraction(text, value, 1_000).append("\u00b5s").toString();
+            }
+            return fraction(text, value, 1_000_000).append("ms").toString();
+        }
+        long totalSeconds = value / 1_000_000_000L;
+        long hours = totalSeconds / 3600;
+        long minutes = totalSeconds / 60 % 60;
+        if (hours > 0) {
+            text.append(hours).append('h');
+        }
+        if (hours > 0 || minutes > 0) {
+            text.append(minutes).append('m');
+        }
+        long secondsNanos = value % 60_000_000_000L;
+        return fraction(text, secondsNanos, 1_000_000_000L).append('s').toString();
+    }
+
+    /** {@code value / unit} with its fraction, trailing zeros dropped. */
+    private static StringBuilder fraction(StringBuilder text, long value, long unit) {
+        text.append(value / unit);
+        long rest = value % unit;
+        if (rest != 0) {
+            String digits = Long.toString(unit + rest).substring(1);
+            int end = digits.length();
+            while (digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            text.append('.').append(digits, 0, end);
+        }
+        return text;
+    }
+
     private static StringBuilder twoDigits(StringBuilder text, int value) {
         if (value < 10) {
             text.append('0');

@@ -1,14 +1,17 @@
 package io.natsee.broker.monitor;
 
-import io.natsee.broker.Broker;
 import io.natsee.broker.BrokerDefaults;
 import io.natsee.broker.BrokerOptions;
 import io.natsee.broker.BrokerStatistics;
 import io.natsee.broker.tls.TlsOptions;
 
+import io.natsee.broker.subject.Subjects;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,23 +36,18 @@ public final class MonitorService {
 
     private static final Map<String, Object> EMPTY_BLOCK = Map.of();
 
-    private final Broker broker;
+    private final MonitorSource broker;
     private final Clock clock;
     private final ProcessUsage processUsage;
     private final Map<String, LongAdder> httpRequests = new ConcurrentHashMap<>();
     private final String runtimeVersion;
 
-    /** Monitoring data of the given broker, timed by the system clock. */
-    public MonitorService(Broker broker) {
-        this(broker, Clock.systemUTC());
+    /** Monitoring data of the given source, timed by the given clock. */
+    public MonitorService(MonitorSource source, Clock clock) {
+        this(source, clock, new ProcessUsage());
     }
 
-    /** Monitoring data of the given broker, timed by the given clock. */
-    public MonitorService(Broker broker, Clock clock) {
-        this(broker, clock, new ProcessUsage());
-    }
-
-    MonitorService(Broker broker, Clock clock, ProcessUsage processUsage) {
+    MonitorService(MonitorSource broker, Clock clock, ProcessUsage processUsage) {
         this.broker = Objects.requireNonNull(broker, "broker");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.processUsage = Objects.requireNonNull(processUsage, "processUsage");
@@ -109,8 +107,8 @@ public final class MonitorService {
                 processUsage.cpuPercent(),
                 statistics.connections(),
                 statistics.totalConnections(),
-                0,
-                0,
+                broker.routeCount(),
+                broker.remoteCount(),
                 0,
                 statistics.inMsgs(),
                 statistics.outMsgs(),
@@ -122,6 +120,67 @@ public final class MonitorService {
                 start,
                 List.of(),
                 SYSTEM_ACCOUNT);
+    }
+
+    /**
+     * The client connections of {@code /connz}: one page of open or closed ones (or both),
+     * filtered and sorted as the query says.
+     */
+    public Connz connz(ConnzQuery query) {
+        return ConnzAssembler.connz(broker, query, clock.instant());
+    }
+
+    /**
+     * The subscriptions of {@code /subsz}: the trie's counters and, when asked, one page of
+     * subscriptions (only those a message on {@code test} would reach, when given).
+     *
+     * @throws MonitorRequestException with nats-server's text when {@code test} is not a literal subject
+     */
+    public Subsz subsz(SubszQuery query) throws MonitorRequestException {
+        String test = query.test();
+        if (!test.isEmpty() && !isLiteralSubject(test)) {
+            throw new MonitorRequestException("invalid test subject, must be valid publish subject: " + test);
+        }
+        Instant now = clock.instant();
+        Subsz.Statistics statistics = broker.subscriptionStatistics();
+        List<SubDetail> page = List.of();
+        boolean globalAccount = query.account().isEmpty() || ConnzAssembler.GLOBAL_ACCOUNT.equals(query.account());
+        if (query.subscriptions() && globalAccount) {
+            List<SubDetail> chosen = new ArrayList<>();
+            for (SubDetail subscription : broker.subscriptions()) {
+                if (test.isEmpty() || Subjects.matches(subscription.subject(), test)) {
+                    chosen.add(subscription.inAccount(ConnzAssembler.GLOBAL_ACCOUNT));
+                }
+            }
+            chosen.sort(Comparator.comparingLong(SubDetail::cid).thenComparing(SubDetail::sid));
+            int from = Math.min(query.offset(), chosen.size());
+            int to = (int) Math.min((long) query.offset() + query.limit(), chosen.size());
+            page = List.copyOf(chosen.subList(from, Math.max(from, to)));
+        }
+        return new Subsz(broker.serverId(), now, statistics, page.size(), query.offset(), query.limit(), page);
+    }
+
+    /** The accounts of {@code /accountz}: the global account and the system account. */
+    public Accountz accountz() {
+        return new Accountz(broker.serverId(), clock.instant(), SYSTEM_ACCOUNT,
+                List.of(ConnzAssembler.GLOBAL_ACCOUNT, SYSTEM_ACCOUNT));
+    }
+
+    /** Whether the server is in lame duck mode. */
+    public boolean lameDuck() {
+        return broker.lameDuck();
+    }
+
+    private static boolean isLiteralSubject(String subject) {
+        if (Subjects.hasWildcard(subject) || !Subjects.isValidSubscribeSubject(subject)) {
+            return false;
+        }
+        for (int i = 0; i < subject.length(); i++) {
+            if (Character.isWhitespace(subject.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The answer of {@code /healthz}. */

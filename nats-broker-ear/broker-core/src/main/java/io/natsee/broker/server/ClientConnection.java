@@ -5,6 +5,8 @@ import io.natsee.broker.auth.Authenticator;
 import io.natsee.broker.auth.PermissionChecker;
 import io.natsee.broker.auth.Permissions;
 import io.natsee.broker.auth.ResponsePermission;
+import io.natsee.broker.monitor.ConnectionSnapshot;
+import io.natsee.broker.monitor.SubDetail;
 import io.natsee.broker.protocol.ProtocolException;
 import io.natsee.broker.protocol.ProtocolHandler;
 import io.natsee.broker.protocol.ProtocolParser;
@@ -20,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Base64;
@@ -39,6 +40,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClientConnection implements ChannelListener, ProtocolHandler, Subscriber {
 
+    /** The account every client belongs to while accounts are not configurable. */
+    private static final String GLOBAL_ACCOUNT = "$G";
+    /** What monitoring shows in place of a token. */
+    private static final String REDACTED = "[REDACTED]";
     private static final byte[] MSG = ascii("MSG ");
     private static final byte[] HMSG = ascii("HMSG ");
     private static final byte[] CRLF = ascii("\r\n");
@@ -58,8 +63,11 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     private final boolean locking;
     private final ProtocolParser parser;
     private final OutboundBuffer out = new OutboundBuffer();
-    private final Map<String, Subscription> subscriptions = new HashMap<>();
+    /** Changed on this connection's loop only; concurrent so that monitoring can read it from any thread. */
+    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Instant start;
+    /** {@link System#nanoTime()} at {@link #start}, to turn activity times into instants. */
+    private final long startNanos;
     private final long maxPending;
 
     // Client options from CONNECT; the defaults are nats-server's for a client that sent none.
@@ -72,6 +80,10 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     private String name = "";
     private String lang = "";
     private String version = "";
+    /** The user name sent in CONNECT, for monitoring's user filter (never the password). */
+    private volatile String connectUser = "";
+    /** Who CONNECT says the client is, as monitoring shows it: NKey, else user, else a hidden token. */
+    private volatile String connectIdentity = "";
 
     private volatile boolean closed;
     private volatile CloseReason closeReason;
@@ -120,6 +132,7 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         this.start = server.clock.instant();
         this.maxPending = server.options.maxPending();
         this.lastActivityNanos = System.nanoTime();
+        this.startNanos = lastActivityNanos;
     }
 
     /** Sends INFO and starts the keep-alive timer. Called on the connection's loop. */
@@ -220,12 +233,13 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         }
         parser.stop();
         cancelTimers();
+        ConnectionSnapshot last = snapshot(true, server.clock.instant(), closeReason.text());
         for (Subscription subscription : subscriptions.values()) {
             subscription.markRemoved();
             server.trie.remove(subscription);
         }
         subscriptions.clear();
-        server.unregister(this);
+        server.unregister(this, last);
         resumeStalledProducers();
         if (stalled) {
             stalled = false;
@@ -267,6 +281,8 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         name = connect.path("name").asText("");
         lang = connect.path("lang").asText("");
         version = connect.path("version").asText("");
+        connectUser = connect.path("user").asText("");
+        connectIdentity = monitoredIdentity(connect);
         if (protocol < 0 || protocol > 1) {
             close(CloseReason.PROTOCOL_VIOLATION, "invalid client protocol");
             return;
@@ -965,8 +981,21 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     }
 
     /** Closes after flushing what is queued; any thread. */
-    void closeGracefully(CloseReason reason) {
+    public void closeGracefully(CloseReason reason) {
         channel.execute(() -> close(reason, null));
+    }
+
+    /**
+     * Sends an INFO with {@code "ldm":true} (lame duck mode) to a client that takes asynchronous
+     * INFO (CONNECT {@code "protocol":1}), as nats-server does; any thread.
+     */
+    void announceLameDuck() {
+        channel.execute(() -> {
+            if (!closed && protocol >= 1) {
+                queue(server.infoFor(id, channel.remoteHost(), null, true));
+                flush();
+            }
+        });
     }
 
     private void cancelTimers() {
@@ -1023,13 +1052,59 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         return rttNanos;
     }
 
-    /** The subscriptions as of now; call from any thread for monitoring (a racy copy). */
+    /** The subscriptions as of now; any thread (the map is concurrent, so a copy never fails). */
     public Collection<Subscription> subscriptionsSnapshot() {
-        try {
-            return new ArrayList<>(subscriptions.values());
-        } catch (RuntimeException concurrentChange) {
-            return List.of();
+        return new ArrayList<>(subscriptions.values());
+    }
+
+    /**
+     * What monitoring shows of this open connection now; any thread. Counters written by the
+     * event loops are read without a lock and may be slightly old.
+     */
+    public ConnectionSnapshot snapshot(boolean withSubscriptions) {
+        return snapshot(withSubscriptions, null, "");
+    }
+
+    private ConnectionSnapshot snapshot(boolean withSubscriptions, Instant stop, String reason) {
+        List<SubDetail> details = List.of();
+        Collection<Subscription> current = subscriptions.values();
+        if (withSubscriptions) {
+            details = new ArrayList<>(current.size());
+            for (Subscription subscription : current) {
+                details.add(detail(subscription));
+            }
         }
+        Instant lastActivity = start.plusNanos(Math.max(0, lastActivityNanos - startNanos));
+        String user = connectUser;
+        String authorized = connectIdentity;
+        if (authorized.isEmpty() || (authorized.equals(REDACTED) && authorizedUser != null)) {
+            authorized = authorizedUser == null ? authorized : authorizedUser;
+        }
+        return new ConnectionSnapshot(id, channel.remoteHost(), channel.remotePort(), start, lastActivity, rttNanos,
+                out.length(), inMsgs, outMsgs, inBytes, outBytes, current.size(), details, name, lang, version,
+                user, authorized, GLOBAL_ACCOUNT, "", "", stop, reason);
+    }
+
+    /**
+     * nats-server's {@code getRawAuthUser}: the CONNECT's NKey, else its user; a token is shown
+     * as {@value #REDACTED} (nats-server shows the token itself, which is a secret).
+     */
+    private static String monitoredIdentity(JsonNode connect) {
+        String nkey = connect.path("nkey").asText("");
+        if (!nkey.isEmpty()) {
+            return nkey;
+        }
+        String user = connect.path("user").asText("");
+        if (!user.isEmpty()) {
+            return user;
+        }
+        return connect.path("auth_token").asText("").isEmpty() ? "" : REDACTED;
+    }
+
+    /** A subscription as monitoring lists it (account left empty). */
+    public static SubDetail detail(Subscription subscription) {
+        return new SubDetail(null, subscription.subject(), subscription.queue(), subscription.sid(),
+                subscription.delivered, subscription.max, subscription.owner().id());
     }
 
     private static String string(ByteBuffer buffer, int offset, int length) {

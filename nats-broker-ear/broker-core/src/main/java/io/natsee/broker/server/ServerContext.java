@@ -7,6 +7,8 @@ import io.natsee.broker.BrokerOptions;
 import io.natsee.broker.BrokerStatistics;
 import io.natsee.broker.auth.AuthOptions;
 import io.natsee.broker.auth.Authenticator;
+import io.natsee.broker.monitor.ClosedConnections;
+import io.natsee.broker.monitor.ConnectionSnapshot;
 import io.natsee.broker.subject.SubjectTrie;
 import io.natsee.broker.transport.ChannelAcceptor;
 import io.natsee.broker.transport.ChannelListener;
@@ -40,6 +42,8 @@ public final class ServerContext implements ChannelAcceptor {
     private final AtomicLong totalConnections = new AtomicLong();
     private final AtomicLong slowConsumers = new AtomicLong();
     private final Instant start;
+    private final ClosedConnections closed = new ClosedConnections(ClosedConnections.DEFAULT_CAPACITY);
+    private volatile boolean lameDuck;
     private volatile String infoPrefix;
     private volatile Authenticator authenticator;
     private volatile java.time.Duration authTimeout;
@@ -106,11 +110,19 @@ public final class ServerContext implements ChannelAcceptor {
      * and the nonce it must sign when NKey users are configured ({@code null} otherwise).
      */
     byte[] infoFor(long clientId, String clientIp, String nonce) {
+        return infoFor(clientId, clientIp, nonce, false);
+    }
+
+    /** As {@link #infoFor(long, String, String)}, with {@code "ldm":true} last when {@code lameDuck}, as nats-server orders it. */
+    byte[] infoFor(long clientId, String clientIp, String nonce, boolean lameDuck) {
         StringBuilder line = new StringBuilder(infoPrefix.length() + 96).append(infoPrefix)
                 .append(",\"client_id\":").append(clientId)
                 .append(",\"client_ip\":\"").append(JsonStringEncoder.getInstance().quoteAsString(clientIp)).append('"');
         if (nonce != null) {
             line.append(",\"nonce\":\"").append(nonce).append('"');
+        }
+        if (lameDuck) {
+            line.append(",\"ldm\":true");
         }
         line.append("} \r\n");
         return line.toString().getBytes(StandardCharsets.UTF_8);
@@ -142,7 +154,7 @@ public final class ServerContext implements ChannelAcceptor {
         LoopContext loop = loops[channel.loopIndex() % loops.length];
         ClientConnection connection = new ClientConnection(this, channel, loop, id, loops.length > 1);
         totalConnections.incrementAndGet();
-        if (shuttingDown) {
+        if (shuttingDown || lameDuck) {
             connection.refuse(null, CloseReason.SERVER_SHUTDOWN);
         } else if (connections.size() >= options.maxConnections()) {
             connection.refuse("maximum connections exceeded", CloseReason.MAX_CONNECTIONS_EXCEEDED);
@@ -153,8 +165,35 @@ public final class ServerContext implements ChannelAcceptor {
         return connection;
     }
 
-    void unregister(ClientConnection connection) {
+    /** Called once per connection, when it closed, with its last snapshot (for {@code /connz?state=closed}). */
+    void unregister(ClientConnection connection, ConnectionSnapshot last) {
         connections.remove(connection.id());
+        closed.add(last);
+    }
+
+    /** The remembered closed connections. */
+    public ClosedConnections closedConnections() {
+        return closed;
+    }
+
+    /**
+     * Begins lame duck mode: new connections are refused from now on, and every open client is
+     * sent an INFO with {@code "ldm":true} so it can prepare to move to another server.
+     *
+     * @return the clients open now, which the caller closes gradually
+     */
+    public List<ClientConnection> beginLameDuck() {
+        lameDuck = true;
+        List<ClientConnection> open = connections();
+        for (ClientConnection connection : open) {
+            connection.announceLameDuck();
+        }
+        return open;
+    }
+
+    /** Whether lame duck mode has begun. */
+    public boolean lameDuck() {
+        return lameDuck;
     }
 
     void countSlowConsumer() {

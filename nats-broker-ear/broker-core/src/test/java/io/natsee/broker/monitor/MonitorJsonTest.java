@@ -36,7 +36,7 @@ class MonitorJsonTest {
     private static Varz varz() {
         Broker broker = new Broker(BrokerOptions.builder().host("127.0.0.1").httpPort(8222).build());
         Clock clock = Clock.fixed(Instant.parse("2026-11-28T09:21:56.244033617Z"), ZoneOffset.UTC);
-        MonitorService monitor = new MonitorService(broker, clock);
+        MonitorService monitor = new MonitorService(broker.monitorSource(), clock);
         monitor.countHttpRequest("/varz");
         return monitor.varz();
     }

@@ -33,7 +33,7 @@ class MonitorServiceTest {
                 .host("127.0.0.1").port(-1).serverName("monitor-test").maxSubscriptions(7).build();
         broker = new Broker(options);
         broker.start();
-        monitor = new MonitorService(broker);
+        monitor = broker.monitor();
     }
 
     @AfterEach
@@ -114,7 +114,7 @@ class MonitorServiceTest {
     @Test
     void uptimeFollowsTheClock() {
         Instant start = broker.startTime();
-        MonitorService later = new MonitorService(broker,
+        MonitorService later = new MonitorService(broker.monitorSource(),
                 java.time.Clock.fixed(start.plusSeconds(3723), java.time.ZoneOffset.UTC));
         assertEquals("1h2m3s", later.varz().uptime());
     }

@@ -3,6 +3,7 @@ package io.natsee.broker.cli;
 import io.natsee.broker.Broker;
 import io.natsee.broker.BrokerDefaults;
 import io.natsee.broker.BrokerOptions;
+import io.natsee.broker.monitor.MonitorHttpServer;
 import io.natsee.broker.monitor.MonitorService;
 
 import java.io.IOException;
@@ -126,7 +127,8 @@ public final class StandaloneServer implements AutoCloseable {
 
     private void startMonitoring() throws IOException {
         String host = options.httpHost();
-        MonitorHttpServer server = new MonitorHttpServer(monitor, host, options.httpPort(), new MonitorThreads());
+        MonitorHttpServer server = new MonitorHttpServer(monitor, host, options.httpPort(), new MonitorThreads(),
+                "natsee-server " + Version.server());
         try {
             server.start();
         } catch (IOException e) {

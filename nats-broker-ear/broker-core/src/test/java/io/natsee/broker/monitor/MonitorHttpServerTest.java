@@ -1,10 +1,9 @@
-package io.natsee.broker.cli;
+package io.natsee.broker.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natsee.broker.Broker;
 import io.natsee.broker.BrokerOptions;
-import io.natsee.broker.monitor.MonitorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +52,7 @@ class MonitorHttpServerTest {
     void start() throws IOException {
         broker = new Broker(BrokerOptions.builder().host("127.0.0.1").port(-1).httpPort(-1).build());
         broker.start();
-        http = new MonitorHttpServer(new MonitorService(broker), "127.0.0.1", -1, Executors.defaultThreadFactory());
+        http = new MonitorHttpServer(broker.monitor(), "127.0.0.1", -1, Executors.defaultThreadFactory(), "natsee-server test");
         http.start();
         base = "http://127.0.0.1:" + http.address().getPort();
     }
