@@ -1,0 +1,118 @@
+package io.natsee.streaming.compat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** A server started as a process (our streaming launcher, or the reference nats-server), with its output kept. */
+final class ServerProcess implements AutoCloseable {
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final CountDownLatch ready = new CountDownLatch(1);
+
+    private ServerProcess(List<String> command, String readyLine) throws IOException {
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                    if (line.contains(readyLine)) {
+                        ready.countDown();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "server-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Our streaming server: {@code java -jar natsee-streaming.jar ARGS}, ready when it prints its ready line. */
+    static ServerProcess streaming(String... args) throws IOException, InterruptedException {
+        String jar = System.getProperty("natsee.streaming.jar");
+        if (jar == null || !Files.exists(Path.of(jar))) {
+            throw new IllegalStateException("the launcher jar is missing: " + jar);
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar));
+        command.addAll(List.of(args));
+        ServerProcess server = new ServerProcess(command, "Streaming Server is ready");
+        server.awaitReady();
+        return server;
+    }
+
+    /** The reference nats-server on a port, or null when it is not installed. */
+    static ServerProcess natsServer(int port) throws IOException, InterruptedException {
+        Path binary = Path.of("/usr/sbin/nats-server");
+        String found = Files.isExecutable(binary) ? binary.toString() : which("nats-server");
+        if (found == null) {
+            return null;
+        }
+        ServerProcess server = new ServerProcess(List.of(found, "-a", "127.0.0.1", "-p", String.valueOf(port)),
+                "Server is ready");
+        server.awaitReady();
+        return server;
+    }
+
+    private static String which(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+
+    private void awaitReady() throws InterruptedException {
+        if (!ready.await(30, TimeUnit.SECONDS)) {
+            close();
+            throw new IllegalStateException("the server did not become ready: " + lines);
+        }
+    }
+
+    List<String> output() {
+        return lines;
+    }
+
+    boolean printed(String text) {
+        return lines.stream().anyMatch(line -> line.contains(text));
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL, as {@code kill -9}. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}

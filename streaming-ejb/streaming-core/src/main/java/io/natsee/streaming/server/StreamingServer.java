@@ -1,0 +1,186 @@
+package io.natsee.streaming.server;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.natsee.broker.Broker;
+import io.natsee.broker.BrokerOptions;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The NATS Streaming server: a client of a NATS server (a side-car broker it starts itself, or any NATS URL) that
+ * serves the streaming protocol on {@code _STAN.*} subjects, with a store behind it. {@link #start()} then
+ * {@link #close()}; several servers may run in one JVM.
+ */
+public final class StreamingServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(StreamingServer.class.getName());
+    /** The line outside tools wait for, as the reference prints it. */
+    public static final String READY_LINE = "Streaming Server is ready";
+
+    private final StreamingOptions options;
+    private final BrokerOptions brokerOptions;
+    private final ThreadFactory threadFactory;
+    private final Clock clock;
+    private final String serverId = UUID.randomUUID().toString().replace("-", "").substring(0, 22);
+    private Broker broker;
+    private Connection nats;
+    private Engine engine;
+    private ScheduledExecutorService timers;
+    private ServerState state;
+    private Storage storage;
+    private Instant startTime;
+
+    /** A server with the given options; {@code brokerOptions} configure the side-car broker (null: defaults). */
+    public StreamingServer(StreamingOptions options, BrokerOptions brokerOptions, ThreadFactory threadFactory,
+                           Clock clock) {
+        this.options = options;
+        this.brokerOptions = brokerOptions;
+        this.threadFactory = threadFactory;
+        this.clock = clock;
+    }
+
+    public StreamingServer(StreamingOptions options) {
+        this(options, null, Executors.defaultThreadFactory(), Clock.systemUTC());
+    }
+
+    /** Starts the side-car broker if there is one, opens the store, connects and serves. */
+    public synchronized void start() throws IOException, InterruptedException {
+        startTime = clock.instant();
+        String url = options.natsUrl();
+        if (url == null || url.isEmpty()) {
+            BrokerOptions sidecar = brokerOptions != null ? brokerOptions
+                    : BrokerOptions.builder().host(options.brokerHost()).port(options.brokerPort()).build();
+            broker = new Broker(sidecar, threadFactory, clock);
+            broker.start();
+            if (!broker.awaitReady(Duration.ofSeconds(10))) {
+                throw new IOException("the side-car NATS server did not start");
+            }
+            String host = broker.host();
+            if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
+                host = "127.0.0.1";
+            }
+            url = "nats://" + host + ":" + broker.port();
+        }
+        storage = StorageFactory.open(options);
+        Options natsOptions = new Options.Builder()
+                .server(url)
+                .connectionName("_NSS-" + options.clusterId() + "-general")
+                .maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(250))
+                .connectionTimeout(Duration.ofSeconds(5))
+                .noEcho()
+                .build();
+        try {
+            nats = Nats.connect(natsOptions);
+        } catch (IOException | InterruptedException e) {
+            closeQuietly();
+            throw e;
+        }
+        timers = Executors.newSingleThreadScheduledExecutor(threadFactory);
+        engine = new Engine(threadFactory);
+        ProtocolSubjects subjects = ProtocolSubjects.of(options.discoverPrefix(), options.clusterId());
+        state = new ServerState(options, subjects, storage, nats, timers, clock, engine);
+        SubscriptionRequests subscriptions = new SubscriptionRequests(state);
+        ClientRequests clients = new ClientRequests(state, subscriptions);
+        engine.start(new PublishPipeline(state, subscriptions));
+        Dispatcher requests = nats.createDispatcher();
+        requests.subscribe(subjects.discover(), message -> engine.post(() -> clients.connect(message)));
+        requests.subscribe(subjects.close(), message -> engine.post(() -> clients.close(message)));
+        requests.subscribe(subjects.pings(), message -> engine.post(() -> clients.ping(message)));
+        requests.subscribe(subjects.subscribe(), message -> engine.post(() -> subscriptions.subscribe(message)));
+        requests.subscribe(subjects.unsubscribe(),
+                message -> engine.post(() -> subscriptions.unsubscribe(message, false)));
+        requests.subscribe(subjects.subscriptionClose(),
+                message -> engine.post(() -> subscriptions.unsubscribe(message, true)));
+        Dispatcher publishes = nats.createDispatcher(engine::postPublish);
+        publishes.subscribe(subjects.publish() + ".>");
+        Dispatcher acks = nats.createDispatcher(message -> engine.post(() -> subscriptions.ack(message)));
+        acks.subscribe(subjects.acks() + ".>");
+        try {
+            nats.flush(Duration.ofSeconds(5));
+        } catch (java.util.concurrent.TimeoutException e) {
+            closeQuietly();
+            throw new IOException("the NATS server did not confirm the streaming subscriptions", e);
+        }
+        LOG.log(System.Logger.Level.INFO, "Starting nats-streaming-server[{0}] version 0.23.2 (NATS EE)",
+                options.clusterId());
+        LOG.log(System.Logger.Level.INFO, "Streaming Server Name: {0}", options.clusterId());
+        LOG.log(System.Logger.Level.INFO, "Message store is {0}", storage.type());
+        LOG.log(System.Logger.Level.INFO, READY_LINE);
+    }
+
+    /** The side-car broker, or null in stand-alone mode. */
+    public Broker broker() {
+        return broker;
+    }
+
+    /** The NATS URL the server is connected to. */
+    public String natsUrl() {
+        return nats == null ? null : nats.getConnectedUrl();
+    }
+
+    public StreamingOptions options() {
+        return options;
+    }
+
+    public String serverId() {
+        return serverId;
+    }
+
+    public Instant startTime() {
+        return startTime;
+    }
+
+    /** Monitoring data, read on the engine thread. */
+    public StreamingMonitor monitor() {
+        return new StreamingMonitor(this, () -> state);
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            if (engine != null) {
+                engine.stop();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        if (storage != null) {
+            storage.close();
+        }
+        try {
+            if (nats != null) {
+                nats.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        nats = null;
+        engine = null;
+        storage = null;
+        broker = null;
+    }
+}
