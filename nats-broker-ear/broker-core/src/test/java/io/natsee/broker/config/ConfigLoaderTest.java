@@ -220,8 +220,7 @@ class ConfigLoaderTest {
         "cluster", "gateway", "leaf", "leafnodes", "websocket", "ws", "mqtt", "jetstream", "store_dir",
         "default_js_domain", "mappings", "maps", "operator", "operators", "root", "roots", "root_operator",
         "root_operators", "resolver", "account_resolver", "accounts_resolver", "resolver_tls", "resolver_preload",
-        "resolver_pinned_accounts", "trusted", "trusted_keys", "https", "https_port", "lame_duck_duration",
-        "lame_duck_grace_period"})
+        "resolver_pinned_accounts", "trusted", "trusted_keys", "https", "https_port"})
     void refusesKeysNatsServerKnowsButThisServerDoesNotImplement(String key) {
         assertEquals(List.of("server.conf:3:1: \"" + key + "\" is not supported yet by this server"),
                 errors("port: 4222\n\n" + key + ": {}\n"));
@@ -249,12 +248,9 @@ class ConfigLoaderTest {
         "logtime: false|logtime|true",
         "syslog: true|syslog|false",
         "remote_syslog: \"udp://localhost:514\"|remote_syslog|\"\"",
-        "ports_file_dir: /tmp|ports_file_dir|\"\"",
         "client_advertise: \"a:4222\"|client_advertise|\"\"",
         "http_base_path: /nats|http_base_path|\"\" or \"/\"",
         "prof_port: 6060|prof_port|0",
-        "max_traced_msg_len: 10|max_traced_msg_len|0",
-        "logfile_size_limit: 1MB|logfile_size_limit|0",
         "max_sub_tokens: 16|max_sub_tokens|0",
         "no_header_support: true|no_header_support|false",
         "server_tags: [a]|server_tags|[]",

@@ -41,6 +41,9 @@ import java.util.function.Consumer;
  * @param tlsCaCert {@code --tlscacert}: the CA that client certificates must chain to, PEM
  * @param tlsVerify {@code --tlsverify}: require client certificates
  * @param signal {@code -sl}, {@code --signal}: {@code command[=pid or pid file]} to send to a running server
+ * @param logSizeLimit {@code --log_size_limit}: rotate the log file beyond this many bytes
+ * @param maxTracedMsgLen {@code --max_traced_msg_len}: the longest payload a trace line shows
+ * @param portsFileDir {@code --ports_file_dir}: where to write {@code <name>_<pid>.ports}
  * @param unsupported the flags nats-server has that this server recognises but cannot honour
  *                    yet, as given (for example {@code -user})
  */
@@ -49,12 +52,12 @@ record CommandLine(String host, Integer port, String serverName, Path pidFile, I
                    Boolean debug, Boolean trace, boolean help, boolean version, Integer eventLoops,
                    String user, String password, String token, Boolean tls, Path tlsCert, Path tlsKey,
                    Path tlsCaCert, Boolean tlsVerify, String signal,
+                   Integer logSizeLimit, Integer maxTracedMsgLen, Path portsFileDir,
                    List<String> unsupported) {
 
     /** Flags of nats-server this server recognises and refuses until it implements them. */
     private static final List<String> UNSUPPORTED_KEYS = List.of(
-            "https_port", "client_advertise", "ports_file_dir", "syslog", "remote_syslog",
-            "log_size_limit", "max_traced_msg_len", "jetstream", "store_dir", "help_tls",
+            "https_port", "client_advertise", "syslog", "remote_syslog", "jetstream", "store_dir", "help_tls",
             "routes", "cluster", "cluster_name", "no_advertise", "cluster_advertise",
             "connect_retries", "cluster_listen", "profile");
 
@@ -181,6 +184,9 @@ record CommandLine(String host, Integer port, String serverName, Path pidFile, I
                 path(values.get("tlscacert")),
                 (Boolean) values.get("tlsverify"),
                 (String) values.get("signal"),
+                intValue(values, parsed, "log_size_limit"),
+                intValue(values, parsed, "max_traced_msg_len"),
+                path(values.get("ports_file_dir")),
                 List.copyOf(unsupported));
     }
 
@@ -227,6 +233,15 @@ record CommandLine(String host, Integer port, String serverName, Path pidFile, I
         }
         if (eventLoops != null) {
             apply("event_loops", () -> builder.eventLoops(eventLoops));
+        }
+        if (logSizeLimit != null) {
+            builder.logFileSizeLimit(logSizeLimit);
+        }
+        if (maxTracedMsgLen != null) {
+            builder.maxTracedMsgLen(maxTracedMsgLen);
+        }
+        if (portsFileDir != null) {
+            builder.portsFileDir(portsFileDir);
         }
         return builder;
     }

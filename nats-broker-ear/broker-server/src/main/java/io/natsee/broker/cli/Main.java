@@ -17,7 +17,8 @@ import java.util.logging.Logger;
 /**
  * The standalone server's entry point: reads nats-server's flags and configuration file, starts
  * the broker with its monitoring port, re-reads the configuration file on SIGHUP (see
- * {@link ConfigReloader}), and on SIGTERM or SIGINT shuts down gracefully and exits 0.
+ * {@link ConfigReloader}), reopens its log file on SIGUSR1, enters lame duck mode on SIGUSR2
+ * (and exits 0 when it ends), and on SIGTERM or SIGINT shuts down gracefully and exits 0.
  * {@code --signal} sends a signal to a running server instead (see {@link SignalCommand}).
  * Exit codes follow nats-server: 0 after {@code -h}, {@code -v}, a valid {@code -t} and a signal;
  * 1 for configuration errors, refused flags and ports that cannot be bound. A flag Go's parser
@@ -164,7 +165,8 @@ public final class Main {
     private int serve(BrokerOptions options, CommandLine commandLine, List<String> warnings) {
         ServerLog log;
         try {
-            log = ServerLog.install(options.logFile(), options.debug(), options.trace(), commandLine.timestamps(), err);
+            log = ServerLog.install(options.logFile(), options.logFileSizeLimit(), options.debug(), options.trace(),
+                    commandLine.timestamps(), err);
         } catch (IOException e) {
             err.println(NAME + ": cannot open log file " + options.logFile() + ": " + e.getMessage());
             return EXIT_ERROR;
@@ -195,6 +197,17 @@ public final class Main {
                     stopped.countDown();
                 });
             }
+            trap("USR1", () -> {
+                logger.fine("Trapped \"user defined signal 1\" signal");
+                logs.reopen();
+            });
+            trap("USR2", () -> {
+                logger.fine("Trapped \"user defined signal 2\" signal");
+                server.enterLameDuckMode().whenComplete((done, failure) -> {
+                    server.close();
+                    stopped.countDown();
+                });
+            });
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "natsee-shutdown"));
             try {
                 server.start();
@@ -227,7 +240,8 @@ public final class Main {
 
         synchronized void apply(BrokerOptions next) {
             boolean changed = next.debug() != options.debug() || next.trace() != options.trace()
-                    || !Objects.equals(next.logFile(), options.logFile());
+                    || !Objects.equals(next.logFile(), options.logFile())
+                    || next.logFileSizeLimit() != options.logFileSizeLimit();
             if (!changed) {
                 options = next;
                 return;
@@ -235,16 +249,24 @@ public final class Main {
             // Closing restores the JVM's own logging for the moment it takes to install the new set-up.
             log.close();
             try {
-                log = ServerLog.install(next.logFile(), next.debug(), next.trace(), timestamps, err);
+                log = ServerLog.install(next.logFile(), next.logFileSizeLimit(), next.debug(), next.trace(), timestamps, err);
                 options = next;
             } catch (IOException e) {
                 try {
-                    log = ServerLog.install(options.logFile(), options.debug(), options.trace(), timestamps, err);
+                    log = ServerLog.install(options.logFile(), options.logFileSizeLimit(), options.debug(), options.trace(),
+                            timestamps, err);
                 } catch (IOException again) {
                     log = null;
                 }
                 Logger.getLogger(Main.class.getName()).severe("Cannot open log file " + next.logFile() + ": "
                         + e.getMessage() + "; logging as before");
+            }
+        }
+
+        /** SIGUSR1: reopens the log file. */
+        synchronized void reopen() {
+            if (log != null) {
+                log.reopen();
             }
         }
 

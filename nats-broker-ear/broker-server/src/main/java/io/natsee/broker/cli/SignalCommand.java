@@ -18,14 +18,12 @@ import java.util.stream.Collectors;
  * file's {@code pid_file}) is used, else the one running natsee-server process.
  *
  * <p>Commands, with nats-server's signals: {@code reload} (SIGHUP: re-read the configuration
- * file), {@code quit} (SIGINT: graceful shutdown), {@code term} (SIGTERM: graceful shutdown) and
- * {@code stop} (SIGKILL: immediate, as nats-server sends it). {@code reopen} (log files) and
- * {@code ldm} (lame duck mode) are refused: this server does not implement them.
+ * file), {@code quit} (SIGINT: graceful shutdown), {@code term} (SIGTERM: graceful shutdown),
+ * {@code stop} (SIGKILL: immediate, as nats-server sends it), {@code reopen} (SIGUSR1: reopen the
+ * log file, after logrotate moved it) and {@code ldm} (SIGUSR2: lame duck mode).
  */
 final class SignalCommand {
 
-    /** Refused because this server has no such feature. */
-    private static final List<String> NOT_IMPLEMENTED = List.of("reopen", "ldm");
     /** What identifies our server's processes on their command line. */
     private static final List<String> PROCESS_MARKERS = List.of(Main.class.getName(), "natsee-server.jar");
 
@@ -65,7 +63,7 @@ final class SignalCommand {
         return command;
     }
 
-    /** The signal nats-server sends for the command ({@code HUP}, {@code INT}, {@code TERM}, {@code KILL}). */
+    /** The signal nats-server sends for the command ({@code HUP}, {@code INT}, {@code TERM}, {@code KILL}, {@code USR1}, {@code USR2}). */
     static String signalName(String command) throws SignalException {
         switch (command) {
             case "reload":
@@ -76,12 +74,11 @@ final class SignalCommand {
                 return "TERM";
             case "stop":
                 return "KILL";
+            case "reopen":
+                return "USR1";
+            case "ldm":
+                return "USR2";
             default:
-                if (NOT_IMPLEMENTED.contains(command)) {
-                    throw new SignalException("signal \"" + command + "\" is not supported by this server ("
-                            + ("reopen".equals(command) ? "it does not reopen log files" : "it has no lame duck mode")
-                            + "); supported: reload, quit, term, stop");
-                }
                 throw new SignalException("unknown signal \"" + command + "\"");
         }
     }

@@ -29,6 +29,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final MonitorService monitor;
     private MonitorHttpServer http;
     private Path writtenPidFile;
+    private Path writtenPortsFile;
     private boolean started;
     private boolean closed;
 
@@ -70,6 +71,9 @@ public final class StandaloneServer implements AutoCloseable {
             // The broker itself reports "Listening for client connections on host:port".
             if (options.pidFile() != null) {
                 writePidFile(options.pidFile());
+            }
+            if (options.portsFileDir() != null) {
+                writePortsFile(options.portsFileDir());
             }
         } catch (IOException | RuntimeException e) {
             stop();
@@ -153,6 +157,57 @@ public final class StandaloneServer implements AutoCloseable {
             deletePidFile(writtenPidFile);
             writtenPidFile = null;
         }
+        if (writtenPortsFile != null) {
+            try {
+                Files.deleteIfExists(writtenPortsFile);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "Could not remove ports file {0}: {1}", writtenPortsFile, e.getMessage());
+            }
+            writtenPortsFile = null;
+        }
+    }
+
+    /**
+     * Lame duck mode (SIGUSR2, {@code --signal ldm}); see {@link Broker#enterLameDuckMode}.
+     *
+     * @return completes once the broker has closed; the caller then closes this server
+     */
+    public java.util.concurrent.CompletableFuture<Void> enterLameDuckMode() {
+        try {
+            return broker.enterLameDuckMode();
+        } catch (IllegalStateException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /**
+     * nats-server's ports file: {@code <executable>_<pid>.ports} in the directory, holding the
+     * URLs of the client and monitoring ports as JSON ({@code {"nats":[...],"monitoring":[...]}}),
+     * removed on shut-down. The executable's name is {@code natsee-server}.
+     */
+    private void writePortsFile(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            throw new IOException("ports file directory " + directory + " does not exist");
+        }
+        Path file = directory.resolve("natsee-server_" + ProcessHandle.current().pid() + ".ports");
+        StringBuilder json = new StringBuilder("{\"nats\":[\"nats://").append(hostPort(advertised(options.host()), broker.port()))
+                .append("\"]");
+        if (http != null) {
+            json.append(",\"monitoring\":[\"http://").append(hostPort(advertised(options.httpHost()), http.address().getPort()))
+                    .append("\"]");
+        }
+        json.append('}');
+        try {
+            Files.writeString(file, json.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("Error writing ports file (" + file + "): " + e.getMessage(), e);
+        }
+        writtenPortsFile = file;
+    }
+
+    /** The address a client uses for a listener bound to {@code host} (the wildcard means this machine). */
+    private static String advertised(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     }
 
     private void writePidFile(Path file) throws IOException {

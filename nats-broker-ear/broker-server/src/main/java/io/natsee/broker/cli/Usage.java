@@ -17,9 +17,10 @@ final class Usage {
                 -m, --http_port <port>           Use port for http monitoring (-1: any free port)
                 -c, --config <file>              Configuration file
                 -t                               Test configuration and exit
-                -sl,--signal <signal>[=<pid>]    Send signal to natsee-server process (reload, quit, term, stop);
+                -sl,--signal <signal>[=<pid>]    Send signal to natsee-server process (stop, quit, term, reopen, reload, ldm);
                                                  <pid> may be a pid file (default: -P, the config's pid_file,
                                                  else the one natsee-server process running)
+                    --ports_file_dir <dir>       Creates a ports file in the specified directory (<executable_name>_<pid>.ports)
                     --event_loops <number>       IO event loops (default: 1 on 2 cores or fewer, else half the cores)
 
             Logging Options:
@@ -30,6 +31,8 @@ final class Usage {
                 -VV                              Verbose trace (same as -V: no system account traffic)
                 -DV                              Debug and trace
                 -DVV                             Debug and verbose trace
+                    --log_size_limit <limit>     Logfile size limit (default: auto)
+                    --max_traced_msg_len <len>   Maximum printable length for traced messages (default: unlimited)
 
             Authorization Options:
                     --user <user>                User required for connections
@@ -48,8 +51,8 @@ final class Usage {
                 -v, --version                    Show version
 
             Recognised but not supported yet (the server refuses to start with them):
-                -ms, --https_port, --client_advertise, --ports_file_dir,
-                -s, --syslog, -r, --remote_syslog, --log_size_limit, --max_traced_msg_len,
+                -ms, --https_port, --client_advertise,
+                -s, --syslog, -r, --remote_syslog,
                 -js, --jetstream, -sd, --store_dir, --profile, --help_tls,
                 --routes, --cluster, --cluster_name, --no_advertise, --cluster_advertise,
                 --connect_retries, --cluster_listen

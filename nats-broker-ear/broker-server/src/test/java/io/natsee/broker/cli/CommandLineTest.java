@@ -160,14 +160,24 @@ class CommandLineTest {
     @ValueSource(strings = {"--routes=nats://x:1", "--cluster=nats://x:1", "--cluster_name=c",
             "--no_advertise", "--no_advertise=true", "--cluster_advertise=x", "--connect_retries=3",
             "--cluster_listen=x", "--client_advertise=x", "-ms=8443", "--https_port=8443",
-            "--ports_file_dir=/tmp", "-s", "--syslog", "-r=udp://x:514",
-            "--remote_syslog=x", "--log_size_limit=100", "--max_traced_msg_len=10", "-js", "--jetstream",
+            "-s", "--syslog", "-r=udp://x:514", "--remote_syslog=x", "-js", "--jetstream",
             "-sd=/tmp", "--store_dir=/tmp", "--profile=6060", "--help_tls"})
     void recognisedButUnsupported(String argument) throws Exception {
         CommandLine commandLine = parse(argument, "-p", "4222");
         String name = "-" + argument.replaceFirst("^-+", "").replaceFirst("=.*", "");
         assertEquals(List.of(name), commandLine.unsupported());
         assertEquals(4222, commandLine.port());
+    }
+
+    @Test
+    void operationsFlagsSetTheirOptions() throws Exception {
+        CommandLine commandLine = parse("--log_size_limit=100", "--max_traced_msg_len", "10",
+                "--ports_file_dir=ports");
+        assertEquals(List.of(), commandLine.unsupported());
+        io.natsee.broker.BrokerOptions options = commandLine.applyTo(io.natsee.broker.BrokerOptions.builder()).build();
+        assertEquals(100, options.logFileSizeLimit());
+        assertEquals(10, options.maxTracedMsgLen());
+        assertEquals(java.nio.file.Path.of("ports"), options.portsFileDir());
     }
 
     @Test

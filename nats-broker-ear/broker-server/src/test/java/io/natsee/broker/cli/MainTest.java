@@ -158,9 +158,6 @@ class MainTest {
         err.reset();
         assertEquals(1, run("--signal", "foo=1"));
         assertEquals("natsee-server: unknown signal \"foo\"\n", err());
-        err.reset();
-        assertEquals(1, run("--signal", "ldm=1"));
-        assertTrue(err().startsWith("natsee-server: signal \"ldm\" is not supported by this server"), err());
     }
 
     @Test
