@@ -194,4 +194,32 @@ public abstract class StoreContractTest {
         assertEquals(List.of(new ClientRecord("me", "hb.3", null, 1, 5, 3)), List.copyOf(s.clients()));
         s.flush();
     }
+    @Test
+    void concurrentAppendsGetDistinctGapFreeSequences() throws Exception {
+        Store s = open(StoreLimits.UNLIMITED);
+        MsgStore log = s.getOrCreateChannel("c").messages();
+        int threads = 4;
+        int perThread = 2_000;
+        java.util.Set<Long> sequences = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        sequences.add(log.append("", bytes("x"), 1));
+                    }
+                    s.flush();
+                }));
+            }
+            for (java.util.concurrent.Future<?> future : futures) {
+                future.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(threads * perThread, sequences.size());
+        assertEquals(threads * perThread, log.lastSequence());
+        assertEquals(1, log.firstSequence());
+    }
 }
