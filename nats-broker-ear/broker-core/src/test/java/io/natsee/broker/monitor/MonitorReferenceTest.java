@@ -260,10 +260,21 @@ class MonitorReferenceTest {
                 assertSameShape(expected.get(name), actual.get(name), where + "." + name);
             }
         } else if (expected.isArray()) {
+            // Subscriptions come in map order on both servers: pair them by sid, the rest by position.
+            java.util.Map<String, JsonNode> bySid = new java.util.HashMap<>();
+            actual.elements().forEachRemaining(node -> {
+                if (node.has("sid")) {
+                    bySid.put(node.get("sid").asText(), node);
+                }
+            });
             Iterator<JsonNode> e = expected.elements();
             Iterator<JsonNode> a = actual.elements();
             while (e.hasNext() && a.hasNext()) {
-                assertSameShape(e.next(), a.next(), where + "[]");
+                JsonNode next = e.next();
+                JsonNode positional = a.next();
+                JsonNode paired = next.has("sid") ? bySid.getOrDefault(next.get("sid").asText(), positional)
+                        : positional;
+                assertSameShape(next, paired, where + "[]");
             }
         }
     }
