@@ -93,7 +93,7 @@ public final class JdbcStore implements Store {
         this.clientOrder = new HashMap<>(loaded.clientOrder());
         this.nextClientOrder = clientOrder.values().stream().mapToLong(Long::longValue).max().orElse(0) + 1;
         this.recovered = recover(loaded);
-        LOG.log(System.Logger.Level.INFO, "opened the {0} store: {1} channels, {2} clients ({3})",
+        LOG.log(System.Logger.Level.DEBUG, "opened the {0} store: {1} channels, {2} clients ({3})",
                 options.driver().driverName(), channels.size(), clients.size(), options);
     }
 
