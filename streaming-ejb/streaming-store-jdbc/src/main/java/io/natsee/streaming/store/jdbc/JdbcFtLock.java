@@ -57,6 +57,8 @@ public final class JdbcFtLock implements AutoCloseable {
     private long seenToken = -1;
     private long seenAt;
     private ScheduledThreadPoolExecutor ticker;
+    /** The connection kept open between attempts and ticks; null after a failure. Guarded by this. */
+    private Connection connection;
 
     /**
      * A lock handle; nothing is read or written before {@link #tryAcquire()}.
@@ -124,7 +126,8 @@ public final class JdbcFtLock implements AutoCloseable {
         if (held) {
             return true;
         }
-        try (Connection connection = dataSource.getConnection()) {
+        try {
+            Connection connection = connection();
             if (!schemaReady) {
                 StoreLoader.installSchema(connection, dialect);
                 schemaReady = true;
@@ -167,6 +170,31 @@ public final class JdbcFtLock implements AutoCloseable {
             }
             acquired(currentToken + 1, owner);
             return true;
+        } catch (SQLException e) {
+            discardConnection();
+            throw e;
+        }
+    }
+
+    /** The kept connection, opened if needed. Caller holds this handle's lock. */
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(true);
+        }
+        return connection;
+    }
+
+    /** Caller holds this handle's lock. */
+    private void discardConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.log(System.Logger.Level.DEBUG, "store lock \"{0}\": closing a failed connection: {1}", name,
+                        e.getMessage());
+            }
+            connection = null;
         }
     }
 
@@ -234,9 +262,7 @@ public final class JdbcFtLock implements AutoCloseable {
                 return false;
             }
             String problem = null;
-            try (Connection connection = dataSource.getConnection();
-                 PreparedStatement update = connection.prepareStatement(SqlStatements.TICK_LOCK)) {
-                connection.setAutoCommit(true);
+            try (PreparedStatement update = connection().prepareStatement(SqlStatements.TICK_LOCK)) {
                 update.setString(1, name);
                 update.setString(2, ownerId);
                 update.setLong(3, token);
@@ -247,6 +273,7 @@ public final class JdbcFtLock implements AutoCloseable {
                 problem = "taken over by another server";
                 failedTicks = MAX_FAILED_TICKS;
             } catch (SQLException e) {
+                discardConnection();
                 failedTicks++;
                 problem = e.getMessage();
                 LOG.log(System.Logger.Level.WARNING, "store lock \"{0}\": tick {1} of {2} failed: {3}", name,
@@ -295,21 +322,22 @@ public final class JdbcFtLock implements AutoCloseable {
         }
     }
 
-    /** Stops ticking and frees the row (a standby may take it at once); no-op when not held. */
+    /** Stops ticking, frees the row when held (a standby may take it at once) and closes the connection. */
     public void release() throws SQLException {
         stopKeepAlive();
         synchronized (this) {
             if (!held) {
+                discardConnection();
                 return;
             }
             held = false;
-            try (Connection connection = dataSource.getConnection();
-                 PreparedStatement update = connection.prepareStatement(SqlStatements.RELEASE_LOCK)) {
-                connection.setAutoCommit(true);
+            try (PreparedStatement update = connection().prepareStatement(SqlStatements.RELEASE_LOCK)) {
                 update.setString(1, name);
                 update.setString(2, ownerId);
                 update.setLong(3, token);
                 update.executeUpdate();
+            } finally {
+                discardConnection();
             }
         }
     }
