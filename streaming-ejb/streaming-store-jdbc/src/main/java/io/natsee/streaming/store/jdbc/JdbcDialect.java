@@ -12,20 +12,30 @@ public enum JdbcDialect {
 
     /** PostgreSQL, the production target. */
     POSTGRES("postgres", "postgres.sql",
-            "INSERT INTO natsee_pending (sub_id, seq) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+            "INSERT INTO natsee_pending (sub_id, seq) VALUES (?, ?) ON CONFLICT DO NOTHING", List.of()),
 
     /** H2 2.x, the embedded default inside the application server. */
     H2("h2", "h2.sql",
-            "MERGE INTO natsee_pending (sub_id, seq) KEY (sub_id, seq) VALUES (?, ?)");
+            "MERGE INTO natsee_pending (sub_id, seq) KEY (sub_id, seq) VALUES (?, ?)",
+            // H2 writes commits to its file up to WRITE_DELAY (500 ms) later by default: a process
+            // killed in that window loses committed transactions. 0 writes at each commit.
+            List.of("SET WRITE_DELAY 0"));
 
     private final String driverName;
     private final String schemaResource;
     private final String insertPending;
+    private final List<String> durabilitySettings;
 
-    JdbcDialect(String driverName, String schemaResource, String insertPending) {
+    JdbcDialect(String driverName, String schemaResource, String insertPending, List<String> durabilitySettings) {
         this.driverName = driverName;
         this.schemaResource = schemaResource;
         this.insertPending = insertPending;
+        this.durabilitySettings = durabilitySettings;
+    }
+
+    /** Statements run at every open so that a commit survives a process crash (database settings). */
+    List<String> durabilitySettings() {
+        return durabilitySettings;
     }
 
     /** The name of the reference's {@code sql_driver} option: {@code postgres} or {@code h2}. */

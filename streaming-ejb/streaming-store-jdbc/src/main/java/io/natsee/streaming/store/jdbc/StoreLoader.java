@@ -53,6 +53,9 @@ final class StoreLoader {
                 for (String sql : dialect.schemaStatements()) {
                     statement.execute(sql);
                 }
+                for (String sql : dialect.durabilitySettings()) {
+                    statement.execute(sql);
+                }
                 insertStoreRow(connection);
                 return;
             } catch (SQLException e) {
