@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -22,8 +21,9 @@ import java.util.function.LongConsumer;
  * the next flush; the failure is thrown to the flushers it concerned. A lost fencing check is
  * final: from then on every change and flush throws {@link StoreLockedException}.
  *
- * <p>Lock order: a caller's own lock (channel, subscriptions) before the batch lock; the commit
- * lock is never taken while holding the batch lock.
+ * <p>One flusher at a time is the leader and writes; the others wait on the commit monitor and
+ * return as soon as a commit covered their changes. Lock order: a caller's own lock (channel,
+ * subscriptions) before the batch lock; the commit monitor and the batch lock are never nested.
  */
 final class GroupCommit {
 
@@ -32,12 +32,16 @@ final class GroupCommit {
     private final boolean toggles;
     private final LongConsumer afterCommit;
     private final Object batchLock = new Object();
-    private final ReentrantLock commitLock = new ReentrantLock();
+    private final Object commitMonitor = new Object();
+    /** Whether a leader is writing; guarded by commitMonitor. */
+    private boolean committing;
     /** Guarded by batchLock. */
     private WriteBatch open;
-    /** Closed batches not yet committed, oldest first; guarded by commitLock. */
+    /** Closed batches not yet committed, oldest first; touched only by the leader. */
     private final List<WriteBatch> unwritten = new ArrayList<>();
     private volatile long committedEpoch;
+    /** Transactions committed; written by the leader. */
+    private volatile long commits;
     private volatile StoreException failure;
 
     /**
@@ -66,6 +70,11 @@ final class GroupCommit {
         return committedEpoch;
     }
 
+    /** How many transactions were committed. */
+    long commits() {
+        return commits;
+    }
+
     /** Throws the final failure, if any. */
     void checkFailure() {
         StoreException known = failure;
@@ -81,14 +90,26 @@ final class GroupCommit {
             checkFailure();
             target = open.isEmpty() ? open.epoch - 1 : open.epoch;
         }
-        if (committedEpoch >= target) {
-            return;
-        }
-        commitLock.lock();
-        try {
+        synchronized (commitMonitor) {
+            // Waiters learn that a leader's commit covered them without queueing for a lock one by
+            // one: the leader wakes them all when it is done.
+            while (committedEpoch < target) {
+                if (!committing) {
+                    committing = true;
+                    break;
+                }
+                try {
+                    commitMonitor.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreException("interrupted while waiting for a commit");
+                }
+            }
             if (committedEpoch >= target) {
                 return;
             }
+        }
+        try {
             checkFailure();
             synchronized (batchLock) {
                 if (!open.isEmpty()) {
@@ -96,16 +117,18 @@ final class GroupCommit {
                     open = new WriteBatch(open.epoch + 1, toggles);
                 }
             }
-            if (unwritten.isEmpty()) {
-                return;
+            if (!unwritten.isEmpty()) {
+                write();
             }
-            write();
         } finally {
-            commitLock.unlock();
+            synchronized (commitMonitor) {
+                committing = false;
+                commitMonitor.notifyAll();
+            }
         }
     }
 
-    /** Caller holds commitLock. */
+    /** Caller is the leader ({@code committing}). */
     private void write() {
         Connection connection;
         try {
@@ -131,6 +154,7 @@ final class GroupCommit {
         List<WriteBatch> written = new ArrayList<>(unwritten);
         unwritten.clear();
         committedEpoch = epoch;
+        commits++;
         for (WriteBatch batch : written) {
             for (Map.Entry<JdbcMsgStore, Long> appended : batch.appended.entrySet()) {
                 appended.getKey().committed(appended.getValue());

@@ -280,6 +280,11 @@ public final class JdbcStore implements Store {
         }
     }
 
+    /** Transactions committed since the store was opened (for tests and measurements). */
+    long commits() {
+        return commit.commits();
+    }
+
     /** Subscriptions whose state is in memory now (for tests and monitoring). */
     int cachedSubscriptions() {
         return cache.size();
