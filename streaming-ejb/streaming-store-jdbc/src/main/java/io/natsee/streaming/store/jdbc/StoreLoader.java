@@ -53,10 +53,8 @@ final class StoreLoader {
                 for (String sql : dialect.schemaStatements()) {
                     statement.execute(sql);
                 }
-                for (String sql : dialect.durabilitySettings()) {
-                    statement.execute(sql);
-                }
                 insertStoreRow(connection);
+                applyDurabilitySettings(connection, dialect);
                 return;
             } catch (SQLException e) {
                 if (firstFailure != null) {
@@ -64,6 +62,22 @@ final class StoreLoader {
                     throw firstFailure;
                 }
                 firstFailure = e;
+            }
+        }
+    }
+
+    /**
+     * Applies the dialect's crash-safety settings; a user without the right to change them (an
+     * application server's pooled user, say) gets a warning, not a failure.
+     */
+    private static void applyDurabilitySettings(Connection connection, JdbcDialect dialect) {
+        for (String sql : dialect.durabilitySettings()) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            } catch (SQLException e) {
+                System.getLogger(StoreLoader.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot run \"{0}\" ({1}): commits of the last moments before a crash may be lost;"
+                                + " set it on the database as an administrator", sql, e.getMessage());
             }
         }
     }
