@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The EAR (nats-ra.rar + the broker WAR) unchanged on full servers unpacked from Maven Central:
- * deploy, connect with jnats (pub/sub, request/reply, monitoring), undeploy (the client sees the
+ * The EAR (nats-ra.rar + the broker WAR + the streaming WAR) unchanged on full servers unpacked
+ * from Maven Central: deploy, connect with jnats (pub/sub, request/reply, monitoring through the
+ * container and through the broker's own monitoring port, the streaming server), undeploy (the client sees the
  * connection close and the port is released), stop the server (nothing left running).
  * WildFly 36 runs in every build; Payara Server 6.2025.x with {@code -Ppayara-server}.
  */
@@ -52,6 +53,7 @@ class EarIT {
         assumeTrue(enabled("wildfly"));
         Path home = Path.of(System.getProperty("wildfly.home"));
         int natsPort = freePort();
+        int monitorPort = freePort();
         int offset = freeOffset();
         Path deployments = home.resolve("standalone/deployments");
         try (var leftovers = Files.newDirectoryStream(deployments, "natsee.ear*")) {
@@ -61,7 +63,7 @@ class EarIT {
         }
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/standalone.sh").toString(),
                 "-b", "127.0.0.1", "-bmanagement", "127.0.0.1", "-Djboss.socket.binding.port-offset=" + offset,
-                "-Dnats.host=127.0.0.1", "-Dnats.port=" + natsPort)
+                "-Dnats.host=127.0.0.1", "-Dnats.port=" + natsPort, "-Dnats.http_port=" + monitorPort)
                 .redirectErrorStream(true).redirectOutput(home.resolve("it-server.log").toFile());
         builder.environment().put("LAUNCH_JBOSS_IN_BACKGROUND", "1");
         builder.environment().put("JAVA_OPTS", "-Xms64m -Xmx512m -Djava.net.preferIPv4Stack=true");
@@ -71,7 +73,7 @@ class EarIT {
             Files.copy(EAR, deployments.resolve("natsee.ear"), StandardCopyOption.REPLACE_EXISTING);
             awaitMarker(deployments, "natsee.ear", ".deployed", server, home.resolve("it-server.log"));
             processes.addAll(server.descendants().toList());
-            exercise(natsPort, "http://127.0.0.1:" + (8080 + offset) + "/broker", () -> {
+            exercise(natsPort, monitorPort, "http://127.0.0.1:" + (8080 + offset), () -> {
                 Files.delete(deployments.resolve("natsee.ear"));
                 awaitMarker(deployments, "natsee.ear", ".undeployed", server, home.resolve("it-server.log"));
             });
@@ -96,6 +98,7 @@ class EarIT {
         Path home = Path.of(System.getProperty("payara.home"));
         Path asadmin = home.resolve("bin/asadmin");
         int natsPort = freePort();
+        int monitorPort = freePort();
         int portBase = freePortBase();
         String domain = "natsee" + portBase;
         String admin = Integer.toString(portBase + 48);
@@ -103,13 +106,13 @@ class EarIT {
         try {
             run(asadmin.toString(), "start-domain", domain);
             run(asadmin.toString(), "--port", admin, "create-system-properties",
-                    "nats.host=127.0.0.1:nats.port=" + natsPort);
+                    "nats.host=127.0.0.1:nats.port=" + natsPort + ":nats.http_port=" + monitorPort);
             try {
                 run(asadmin.toString(), "--port", admin, "deploy", "--name", "natsee", EAR.toString());
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\n" + tail(home.resolve("glassfish/domains/" + domain + "/logs/server.log")), e);
             }
-            exercise(natsPort, "http://127.0.0.1:" + (portBase + 80) + "/broker",
+            exercise(natsPort, monitorPort, "http://127.0.0.1:" + (portBase + 80),
                     () -> run(asadmin.toString(), "--port", admin, "undeploy", "natsee"));
         } finally {
             run(asadmin.toString(), "stop-domain", domain);
@@ -128,7 +131,8 @@ class EarIT {
     }
 
     /** Clients against the deployed broker; then {@code undeploy} must close them and free the port. */
-    private static void exercise(int natsPort, String monitoring, Step undeploy) throws Exception {
+    private static void exercise(int natsPort, int monitorPort, String container, Step undeploy) throws Exception {
+        String monitoring = container + "/broker";
         CountDownLatch closed = new CountDownLatch(1);
         Options options = new Options.Builder().server("nats://127.0.0.1:" + natsPort).noReconnect()
                 .connectionListener((connection, event) -> {
@@ -157,10 +161,20 @@ class EarIT {
             HttpResponse<String> healthz = http.send(HttpRequest.newBuilder(URI.create(monitoring + "/healthz")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals("{\"status\":\"ok\"}", healthz.body().trim());
+            HttpResponse<String> ownPort = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitorPort + "/connz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ownPort.statusCode(), ownPort.body());
+            assertTrue(ownPort.body().contains("\"name\": \"_NSS-test-cluster-general\""),
+                    "the streaming WAR's server is a client of the broker: " + ownPort.body());
+            HttpResponse<String> serverz = http.send(HttpRequest.newBuilder(URI.create(container + "/streaming/serverz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, serverz.statusCode(), serverz.body());
+            assertTrue(serverz.body().contains("\"cluster_id\": \"test-cluster\""), serverz.body());
 
             undeploy.run();
             assertTrue(closed.await(10, TimeUnit.SECONDS), "the client saw the server close the connection");
             assertFalse(accepts(natsPort), "the client port is closed after undeploy");
+            assertFalse(accepts(monitorPort), "the monitoring port is closed after undeploy");
         } finally {
             nc.close();
         }

@@ -20,14 +20,18 @@ import java.util.stream.Stream;
 
 /**
  * The one-command stack: starts Payara Micro (taken from Maven Central at build time, kept next
- * to this jar in {@code natsee-stack/}) with the broker WAR, the NATS resource adapter and the
- * sample application, loopback only, Hazelcast and phone-home off; prints where each part
+ * to this jar in {@code natsee-stack/}) with the broker WAR, the NATS resource adapter, the
+ * streaming server WAR and the sample application, loopback only, Hazelcast and phone-home off; prints where each part
  * listens once every part answers; stops the server on Ctrl-C or SIGTERM and waits for it.
  *
  * <pre>
- * java -jar natsee-stack.jar [-a HOST] [-p NATS_PORT] [--http-port PORT] [--no-sample]
+ * java -jar natsee-stack.jar [-a HOST] [-p NATS_PORT] [-m MONITOR_PORT] [--http-port PORT] [--no-sample]
  *                            [--deploy PATH.war|PATH.rar]... [--write-commands DIR]
  * </pre>
+ *
+ * {@code -m} is the broker's own nats-server monitoring port (default 8222, 0 switches it off).
+ * The streaming server WAR runs on the stack's broker; {@code streaming.*} keys (docs/streaming.md)
+ * reach it like the broker's keys.
  *
  * {@code --deploy} adds the user's own WARs (context root: the file name without {@code .war})
  * and RARs, deployed after the broker and the adapter. {@code --write-commands DIR} writes the
@@ -45,6 +49,7 @@ public final class Stack {
     private final String host;
     private final int natsPort;
     private final int httpPort;
+    private final int monitorPort;
     private final boolean sample;
     private final Path archives;
     private final StackCommands commands;
@@ -52,22 +57,24 @@ public final class Stack {
     private volatile Path work;
     private volatile boolean stopping;
 
-    private Stack(String host, int natsPort, int httpPort, boolean sample, Path archives, List<Path> deployments) {
+    private Stack(String host, int natsPort, int monitorPort, int httpPort, boolean sample, Path archives, List<Path> deployments) {
         this.host = host;
         this.natsPort = natsPort;
+        this.monitorPort = monitorPort;
         this.httpPort = httpPort;
         this.sample = sample;
         this.archives = archives;
         this.commands = new StackCommands(host, natsPort, archives, sample, deployments);
     }
 
-    private static final String USAGE = "usage: java -jar natsee-stack.jar [-a HOST] [-p NATS_PORT] [--http-port PORT] [--no-sample]"
-            + " [--deploy PATH.war|PATH.rar]... [--write-commands DIR]";
+    private static final String USAGE = "usage: java -jar natsee-stack.jar [-a HOST] [-p NATS_PORT] [-m MONITOR_PORT] [--http-port PORT]"
+            + " [--no-sample] [--deploy PATH.war|PATH.rar]... [--write-commands DIR]";
 
     public static void main(String[] args) throws Exception {
         String host = "127.0.0.1";
         int natsPort = 4222;
         int httpPort = 8080;
+        int monitorPort = 8222;
         boolean sample = true;
         List<Path> deployments = new ArrayList<>();
         Path writeCommands = null;
@@ -76,6 +83,7 @@ public final class Stack {
                 case "-a", "--addr", "--net" -> host = value(args, ++i);
                 case "-p", "--port" -> natsPort = Integer.parseInt(value(args, ++i));
                 case "--http-port" -> httpPort = Integer.parseInt(value(args, ++i));
+                case "-m", "--http_port", "--monitor-port" -> monitorPort = Integer.parseInt(value(args, ++i));
                 case "--no-sample" -> sample = false;
                 case "--deploy" -> {
                     Path deployment = Path.of(value(args, ++i));
@@ -98,7 +106,7 @@ public final class Stack {
         }
         Stack stack;
         try {
-            stack = new Stack(host, natsPort, httpPort, sample, archives(), deployments);
+            stack = new Stack(host, natsPort, monitorPort, httpPort, sample, archives(), deployments);
         } catch (IllegalArgumentException e) {
             System.err.println("natsee-stack: " + e.getMessage());
             System.exit(2);
@@ -135,7 +143,7 @@ public final class Stack {
             System.out.println("wrote " + file.toAbsolutePath());
         }
         List<String> command = new ArrayList<>(List.of("java", "-Dnats.host=" + host, "-Dnats.port=" + natsPort,
-                "-jar", archives.resolve("payara-micro.jar").toString()));
+                "-Dnats.http_port=" + monitorPort, "-jar", archives.resolve("payara-micro.jar").toString()));
         command.addAll(commands.microOptions(httpPort, directory.toAbsolutePath()));
         System.out.println("run Payara Micro with them:");
         System.out.println("  " + String.join(" ", command));
@@ -152,7 +160,7 @@ public final class Stack {
         if (options != null && !options.isBlank()) {
             command.addAll(List.of(options.trim().split("\\s+")));
         }
-        command.addAll(List.of("-Dnats.host=" + host, "-Dnats.port=" + natsPort,
+        command.addAll(List.of("-Dnats.host=" + host, "-Dnats.port=" + natsPort, "-Dnats.http_port=" + monitorPort,
                 "-jar", archives.resolve("payara-micro.jar").toString(),
                 "--rootdir", work.resolve("runtime").toString()));
         command.addAll(commands.microOptions(httpPort, work));
@@ -179,8 +187,12 @@ public final class Stack {
         StringBuilder banner = new StringBuilder()
                 .append(String.format("%nNATS EE stack ready in %.1f s (Payara Micro, pid %d)%n", (System.nanoTime() - started) / 1e9, server.pid()))
                 .append("  NATS clients         nats://").append(host).append(':').append(natsPort).append('\n')
-                .append("  broker monitoring    ").append(http).append("/broker/varz  ").append(http).append("/broker/healthz\n")
-                .append("  readiness            ").append(http).append("/health/ready\n")
+                .append("  broker monitoring    ").append(monitorPort == 0 ? "" : "http://" + host + ":" + monitorPort + "/varz  ")
+                .append(http).append("/broker/varz  ").append(http).append("/broker/healthz\n")
+                .append("  NATS Streaming       on nats://").append(host).append(':').append(natsPort)
+                .append(" (cluster id and store: ").append(http).append("/streaming/serverz, /streaming/storez)\n")
+                .append("  health, metrics      ").append(http).append("/health/ready  ").append(http).append("/health/live  ")
+                .append(http).append("/metrics\n")
                 .append("  resource adapter     nats-ra, connected to nats://").append(host).append(':').append(natsPort).append('\n');
         if (sample) {
             banner.append("  sample application   ").append(http).append("/greeter/api/greetings (POST publishes, GET lists what its MDB received)\n");
@@ -199,7 +211,7 @@ public final class Stack {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline && server.isAlive()) {
             if (accepts() && ok(http, base + "/health/ready") && ok(http, base + "/broker/healthz")
-                    && (!sample || ok(http, base + "/greeter/api/greetings"))) {
+                    && ok(http, base + "/streaming/serverz") && (!sample || ok(http, base + "/greeter/api/greetings"))) {
                 return true;
             }
             Thread.sleep(200);

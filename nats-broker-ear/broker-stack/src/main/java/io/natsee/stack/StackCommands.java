@@ -10,8 +10,9 @@ import java.util.Locale;
 /**
  * The asadmin command files the stack hands Payara Micro: the pre-boot file that binds the HTTP
  * listener to one address, and the post-boot file that deploys, in this order, the broker WAR,
- * the resource adapter (configured to reach that broker), the user's own RARs, the sample, then
- * the user's WARs, so that everything an application needs is there before it starts.
+ * the resource adapter (configured to reach that broker), the streaming server WAR (on that
+ * broker), the user's own RARs, the sample, then the user's WARs, so that everything an
+ * application needs is there before it starts.
  */
 final class StackCommands {
 
@@ -27,7 +28,7 @@ final class StackCommands {
     /**
      * @param host the address Payara's HTTP listener and the broker bind
      * @param natsPort the broker's client port
-     * @param archives the directory holding natsee-broker.war, nats-ra.rar and natsee-greeter.war
+     * @param archives the directory holding natsee-broker.war, nats-ra.rar, natsee-streaming.war and natsee-greeter.war
      * @param sample whether to deploy the greeter sample
      * @param deployments the user's WARs and RARs, in the order given
      */
@@ -59,7 +60,8 @@ final class StackCommands {
                 .append("create-resource-adapter-config --property servers=").append(servers)
                 .append(":maxReconnects=-1:reconnectWaitMillis=250 ").append(RESOURCE_ADAPTER_NAME).append('\n')
                 .append("deploy --name ").append(RESOURCE_ADAPTER_NAME).append(' ').append(archives.resolve("nats-ra.rar")).append('\n');
-        List<String> names = new ArrayList<>(List.of("natsee-broker", RESOURCE_ADAPTER_NAME));
+        postboot.append("deploy --name natsee-streaming --contextroot streaming ").append(archives.resolve("natsee-streaming.war")).append('\n');
+        List<String> names = new ArrayList<>(List.of("natsee-broker", RESOURCE_ADAPTER_NAME, "natsee-streaming"));
         for (Path deployment : deployments) {
             if (kind(deployment).equals("rar")) {
                 postboot.append("deploy --name ").append(uniqueName(deployment, names)).append(' ')

@@ -29,14 +29,16 @@ class StackCommandsTest {
         Path other = Files.createFile(directory.resolve("legacy-ra.rar"));
         StackCommands commands = new StackCommands("127.0.0.1", 4333, Path.of("archives"), true, List.of(shop, other));
         List<String> lines = commands.postboot().lines().toList();
-        assertEquals(6, lines.size(), String.join("\n", lines));
+        assertEquals(7, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("deploy --name natsee-broker --contextroot broker "), lines.get(0));
         assertEquals("create-resource-adapter-config --property servers=nats\\://127.0.0.1\\:4333:maxReconnects=-1:reconnectWaitMillis=250 nats-ra",
                 lines.get(1));
         assertTrue(lines.get(2).startsWith("deploy --name nats-ra "), lines.get(2));
-        assertEquals("deploy --name legacy-ra " + other.toAbsolutePath(), lines.get(3));
-        assertTrue(lines.get(4).startsWith("deploy --name natsee-greeter --contextroot greeter "), lines.get(4));
-        assertEquals("deploy --name shop --contextroot shop " + shop.toAbsolutePath(), lines.get(5));
+        assertTrue(lines.get(3).startsWith("deploy --name natsee-streaming --contextroot streaming "), lines.get(3));
+        assertTrue(lines.get(3).endsWith("natsee-streaming.war"), lines.get(3));
+        assertEquals("deploy --name legacy-ra " + other.toAbsolutePath(), lines.get(4));
+        assertTrue(lines.get(5).startsWith("deploy --name natsee-greeter --contextroot greeter "), lines.get(5));
+        assertEquals("deploy --name shop --contextroot shop " + shop.toAbsolutePath(), lines.get(6));
     }
 
     @Test
@@ -45,8 +47,8 @@ class StackCommandsTest {
         Path second = Files.createFile(Files.createDirectories(directory.resolve("b")).resolve("shop.war"));
         List<String> lines = new StackCommands("127.0.0.1", 4222, Path.of("archives"), false, List.of(first, second))
                 .postboot().lines().toList();
-        assertEquals("deploy --name shop --contextroot shop " + first.toAbsolutePath(), lines.get(3));
-        assertEquals("deploy --name shop-2 --contextroot shop-2 " + second.toAbsolutePath(), lines.get(4));
+        assertEquals("deploy --name shop --contextroot shop " + first.toAbsolutePath(), lines.get(4));
+        assertEquals("deploy --name shop-2 --contextroot shop-2 " + second.toAbsolutePath(), lines.get(5));
     }
 
     @Test

@@ -38,12 +38,14 @@ class StackIT {
     void theStackStartsServesAndStopsCleanly() throws Exception {
         int natsPort = freePort();
         int httpPort = freePort();
+        int monitorPort = freePort();
         Path jar = Path.of(System.getProperty("stack.jar", "target/natsee-stack.jar"));
         // The user's own application, deployed with --deploy: a copy of the sample under another name.
         Path userWar = Files.copy(jar.resolveSibling("natsee-stack").resolve("natsee-greeter.war"),
                 Files.createTempDirectory("stack-it").resolve("shop.war"), StandardCopyOption.REPLACE_EXISTING);
         Process stack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "-p", Integer.toString(natsPort), "--http-port", Integer.toString(httpPort),
+                "-m", Integer.toString(monitorPort),
                 "--deploy", userWar.toString())
                 .redirectErrorStream(true).start();
         long stopMillis = -1;
@@ -120,6 +122,8 @@ class StackIT {
                 assertEquals(200, varz.statusCode());
                 assertTrue(varz.body().contains("\"port\": " + natsPort), varz.body());
 
+                monitoringPortAndStreaming(nc, http, monitorPort, httpPort);
+
                 HttpResponse<String> user = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + httpPort + "/shop/api/greetings")).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, user.statusCode(), "the --deploy WAR answers under its file name: " + user.body());
@@ -146,7 +150,55 @@ class StackIT {
             assertFalse(child.isAlive(), "process " + child.pid() + " left running");
         }
         assertFalse(accepts(natsPort), "NATS port still open");
+        assertFalse(accepts(monitorPort), "monitoring port still open");
         assertFalse(accepts(httpPort), "HTTP port still open");
+    }
+
+    /**
+     * The broker's own monitoring port answers as nats-server's; a client connects to the managed
+     * streaming server through the discover subject, is listed in /streaming/clientsz and closes;
+     * MicroProfile Health and Metrics report both servers.
+     */
+    private static void monitoringPortAndStreaming(Connection nc, HttpClient http, int monitorPort, int httpPort) throws Exception {
+        String monitor = "http://127.0.0.1:" + monitorPort;
+        HttpResponse<String> varz = get(http, monitor + "/varz");
+        assertEquals(200, varz.statusCode());
+        assertTrue(varz.body().contains("\"http_port\": " + monitorPort + ","), varz.body());
+        HttpResponse<String> connz = get(http, monitor + "/connz");
+        assertEquals(200, connz.statusCode());
+        assertTrue(connz.body().contains("\"name\": \"_NSS-test-cluster-general\""), "the streaming server is a client: " + connz.body());
+
+        String base = "http://127.0.0.1:" + httpPort;
+        HttpResponse<String> serverz = get(http, base + "/streaming/serverz");
+        assertEquals(200, serverz.statusCode(), serverz.body());
+        assertTrue(serverz.body().contains("\"cluster_id\": \"test-cluster\""), serverz.body());
+        HttpResponse<String> storez = get(http, base + "/streaming/storez");
+        assertTrue(storez.body().matches("(?s).*\"type\": \"(MEMORY|FILE)\".*"), storez.body());
+
+        Message connected = nc.request("_STAN.discover.test-cluster", StreamingProtocol.connectRequest("stack-it", nc.createInbox()),
+                Duration.ofSeconds(5));
+        java.util.Map<Integer, String> response = StreamingProtocol.fields(connected.getData());
+        assertEquals(null, response.get(5), "no error");
+        assertTrue(response.getOrDefault(1, "").startsWith("_STAN.pub."), "a publish prefix: " + response);
+        String clients = get(http, base + "/streaming/clientsz").body();
+        assertTrue(clients.contains("\"id\": \"stack-it\""), clients);
+        String metrics = get(http, base + "/metrics").body();
+        assertTrue(metrics.matches("(?s).*nats_streaming_clients\\{[^}]*\\} 1(\\.0)?\\n.*"), metrics);
+        assertTrue(metrics.contains("nats_broker_connections"), metrics);
+        Message closed = nc.request(response.get(4), StreamingProtocol.closeRequest("stack-it"), Duration.ofSeconds(5));
+        assertEquals(null, StreamingProtocol.fields(closed.getData()).get(1), "the close had no error");
+        assertTrue(get(http, base + "/streaming/clientsz").body().contains("\"count\": 0,"));
+
+        HttpResponse<String> ready = get(http, base + "/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("nats-streaming") && ready.body().contains("nats-broker"), ready.body());
+        HttpResponse<String> live = get(http, base + "/health/live");
+        assertEquals(200, live.statusCode(), live.body());
+        assertTrue(live.body().contains("nats-streaming") && live.body().contains("nats-broker"), live.body());
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static int freePort() throws Exception {

@@ -20,11 +20,16 @@ import java.util.function.UnaryOperator;
  * {@code nats.config_file} names a nats-server configuration file, applied first; the other keys
  * override it, as nats-server's command-line flags override its file. The mapping itself is
  * broker-core's ({@link BrokerOptions.Builder#applyProperties}, {@link ConfigLoader}).
+ * One default differs from nats-server's: inside an application server the broker serves the
+ * monitoring port on {@value #DEFAULT_HTTP_PORT} unless {@code http_port} (file or key) says
+ * otherwise ({@code nats.http_port=0} switches it off), because every NATS tool looks there.
  */
 final class BrokerConfiguration {
 
     static final String PREFIX = "nats.";
     static final String CONFIG_FILE = "config_file";
+    /** The monitoring port inside an application server when none is configured: nats-server's usual {@code -m 8222}. */
+    static final int DEFAULT_HTTP_PORT = 8222;
     private static final String ENV_PREFIX = "NATS_";
 
     private BrokerConfiguration() {
@@ -77,7 +82,7 @@ final class BrokerConfiguration {
      * @throws IllegalArgumentException naming a key whose value is not valid
      */
     static BrokerOptions options(Map<String, String> settings) throws ConfigException {
-        BrokerOptions.Builder builder = BrokerOptions.builder();
+        BrokerOptions.Builder builder = BrokerOptions.builder().httpPort(DEFAULT_HTTP_PORT);
         String file = settings.get(CONFIG_FILE);
         if (file != null && !file.isBlank()) {
             ConfigLoader.load(Path.of(file.trim()), builder);

@@ -16,6 +16,10 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -41,6 +45,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BrokerWarIT {
 
     private static final int PORT = Integer.getInteger("it.broker.port", 4222);
+    private static final int MONITOR_PORT = Integer.getInteger("it.monitor.port", 8222);
+    private static final int HTTP_PORT = Integer.getInteger("it.http.port", 8080);
 
     @ArquillianResource
     Deployer deployer;
@@ -87,15 +93,65 @@ class BrokerWarIT {
                     Message reply = nc.request("it.greet", ("round " + round).getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
                     assertEquals("hello, round " + round, new String(reply.getData(), StandardCharsets.UTF_8));
                 }
+                if (round == 1) {
+                    monitoringPortAndMicroProfileAnswer(nc);
+                }
 
                 deployer.undeploy("broker");
                 assertTrue(closed.await(30, TimeUnit.SECONDS), "the client saw its connection closed");
                 assertEquals(0, errors.get(), "no -ERR before the close");
                 assertFalse(accepts(PORT), "client port still open after undeploy");
+                assertFalse(accepts(MONITOR_PORT), "monitoring port still open after undeploy");
             } finally {
                 nc.close();
             }
         }
+    }
+
+    /**
+     * nats-server's monitoring port, served by the broker itself, counts what the clients did;
+     * the container's MicroProfile Health and Metrics endpoints report the broker.
+     */
+    private static void monitoringPortAndMicroProfileAnswer(Connection nc) throws Exception {
+        nc.flush(Duration.ofSeconds(2));
+        HttpClient http = HttpClient.newHttpClient();
+        String monitor = "http://127.0.0.1:" + MONITOR_PORT;
+        HttpResponse<String> connz = get(http, monitor + "/connz?subs=1");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!connz.body().contains("\"num_connections\": 1,") && System.nanoTime() < deadline) {
+            Thread.sleep(50);   // the responder's close reaches the broker
+            connz = get(http, monitor + "/connz?subs=1");
+        }
+        assertEquals(200, connz.statusCode());
+        assertTrue(connz.body().contains("\"num_connections\": 1,"), connz.body());
+        assertTrue(connz.body().contains("\"it.\\u003e\""), "Go's encoder escapes '>': " + connz.body());
+        HttpResponse<String> varz = get(http, monitor + "/varz");
+        assertEquals(200, varz.statusCode());
+        assertTrue(varz.body().contains("\"port\": " + PORT + ","), varz.body());
+        assertTrue(varz.body().contains("\"http_port\": " + MONITOR_PORT + ","), varz.body());
+        assertTrue(varz.body().contains("\"in_msgs\": 102,"), "100 publishes, a request and its reply: " + varz.body());
+        assertEquals("{\"status\":\"ok\"}", get(http, monitor + "/healthz").body());
+        assertTrue(get(http, monitor + "/metrics").body().contains("gnatsd_varz_in_msgs"));
+        // The JAX-RS paths stay for the container's users.
+        HttpResponse<String> jaxrs = get(http, "http://127.0.0.1:" + HTTP_PORT + "/natsee-broker/varz");
+        assertEquals(200, jaxrs.statusCode(), jaxrs.body());
+
+        String container = "http://127.0.0.1:" + HTTP_PORT;
+        HttpResponse<String> live = get(http, container + "/health/live");
+        assertEquals(200, live.statusCode(), live.body());
+        assertTrue(live.body().contains("\"nats-broker\""), live.body());
+        HttpResponse<String> ready = get(http, container + "/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("\"nats-broker\""), ready.body());
+        HttpResponse<String> metrics = get(http, container + "/metrics");
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.body().matches("(?s).*nats_broker_in_msgs\\{[^}]*mp_scope=\"application\"[^}]*\\} 102(\\.0)?\\n.*"), metrics.body());
+        assertTrue(metrics.body().matches("(?s).*nats_broker_connections\\{[^}]*\\} 1(\\.0)?\\n.*"), metrics.body());
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static boolean accepts(int port) {

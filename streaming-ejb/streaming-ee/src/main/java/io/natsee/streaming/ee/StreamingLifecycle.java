@@ -1,0 +1,115 @@
+package io.natsee.streaming.ee;
+
+import io.natsee.streaming.server.StreamingOptions;
+import io.natsee.streaming.server.StreamingServer;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
+import java.util.logging.Logger;
+
+/**
+ * Runs the NATS Streaming server for as long as this application is deployed: once the NATS
+ * server (by default the broker of the same stack) accepts connections, it opens the store,
+ * connects and serves; on undeploy or server stop it closes (store flushed and closed, NATS
+ * connection closed). Its engine and timer threads come from the container's
+ * {@code ManagedThreadFactory}. Configuration: see {@link StreamingConfiguration}. A server that
+ * cannot start (bad configuration, store, or no NATS server within {@code streaming.broker_wait})
+ * fails the deployment with the reason.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class StreamingLifecycle {
+
+    private static final Logger LOG = Logger.getLogger(StreamingLifecycle.class.getName());
+
+    @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+    private ManagedThreadFactory threadFactory;
+
+    private volatile StreamingServer server;
+
+    @PostConstruct
+    void start() {
+        server = startServer(StreamingConfiguration.settings(StreamingConfiguration.read()), threadFactory);
+    }
+
+    /**
+     * Waits until the NATS server accepts connections, then starts a streaming server on the
+     * factory's threads. (Not an overload of {@link #start()}: Payara Server resolves the callback by name.)
+     *
+     * @throws IllegalStateException naming what failed; nothing is left running
+     */
+    static StreamingServer startServer(StreamingConfiguration.Settings settings, ThreadFactory threads) {
+        StreamingOptions options = settings.options();
+        awaitAccepting(options.natsUrl(), settings.brokerWait());
+        StreamingServer started = new StreamingServer(options, null, threads, Clock.systemUTC());
+        try {
+            started.start();
+        } catch (IOException | RuntimeException e) {
+            started.close();
+            throw new IllegalStateException("NATS Streaming server " + options.clusterId() + " cannot start on "
+                    + options.natsUrl() + " with the " + options.store() + " store: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            started.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("NATS Streaming server start interrupted", e);
+        }
+        LOG.info(() -> "NATS Streaming server " + options.clusterId() + " ready on " + started.natsUrl() + ", "
+                + options.store() + " store" + (options.store() == StreamingOptions.StoreType.FILE
+                ? " in " + options.directory().toAbsolutePath().normalize() : ""));
+        return started;
+    }
+
+    /** Polls the URL's address until it accepts a TCP connection (the broker has started), at most {@code wait}. */
+    static void awaitAccepting(String natsUrl, Duration wait) {
+        URI uri = URI.create(natsUrl.split(",")[0].trim());
+        String host = uri.getHost() == null ? "127.0.0.1" : uri.getHost();
+        int port = uri.getPort() < 0 ? 4222 : uri.getPort();
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), 1000);
+                return;
+            } catch (IOException notYet) {
+                if (System.nanoTime() >= deadline) {
+                    throw new IllegalStateException("NATS Streaming server: no NATS server accepts on " + natsUrl
+                            + " after " + wait.toSeconds() + " s (deploy the broker first, or set streaming.nats_server): "
+                            + notYet.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + natsUrl, e);
+            }
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        StreamingServer running = server;
+        server = null;
+        if (running != null) {
+            running.close();
+            LOG.info(() -> "NATS Streaming server " + running.options().clusterId() + " stopped");
+        }
+    }
+
+    /** The running server; {@code null} once stopped. */
+    public StreamingServer server() {
+        return server;
+    }
+}

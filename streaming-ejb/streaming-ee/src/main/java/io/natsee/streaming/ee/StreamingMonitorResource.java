@@ -1,0 +1,93 @@
+package io.natsee.streaming.ee;
+
+import io.natsee.broker.monitor.MonitorJson;
+import io.natsee.streaming.server.StreamingMonitor;
+import io.natsee.streaming.server.StreamingServer;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * nats-streaming-server's monitoring endpoints at the root of this WAR, so that under its context
+ * root {@code /streaming} the container serves the reference's paths: {@code /streaming/serverz},
+ * {@code storez}, {@code channelsz} ({@code subs=1}, {@code channel=}, {@code offset},
+ * {@code limit}) and {@code clientsz} ({@code subs=1}, {@code client=}), the same JSON the
+ * launcher's monitoring port writes.
+ */
+@Path("/")
+@RequestScoped
+public class StreamingMonitorResource {
+
+    private static final MonitorJson JSON = new MonitorJson();
+    private static final int DEFAULT_LIMIT = 1024;
+
+    @Inject
+    StreamingLifecycle lifecycle;
+
+    @GET
+    @Path("serverz")
+    public Response serverz() throws InterruptedException {
+        StreamingMonitor monitor = monitor();
+        return monitor == null ? notRunning() : json(monitor.serverz());
+    }
+
+    @GET
+    @Path("storez")
+    public Response storez() throws InterruptedException {
+        StreamingMonitor monitor = monitor();
+        return monitor == null ? notRunning() : json(monitor.storez());
+    }
+
+    @GET
+    @Path("channelsz")
+    public Response channelsz(@QueryParam("channel") String channel, @QueryParam("subs") String subs,
+                              @QueryParam("offset") String offset, @QueryParam("limit") String limit) throws InterruptedException {
+        StreamingMonitor monitor = monitor();
+        if (monitor == null) {
+            return notRunning();
+        }
+        Object result = monitor.channelsz(channel, "1".equals(subs), number(offset, 0), number(limit, DEFAULT_LIMIT));
+        return result == null ? text(404, "Channel " + channel + " not found") : json(result);
+    }
+
+    @GET
+    @Path("clientsz")
+    public Response clientsz(@QueryParam("client") String client, @QueryParam("subs") String subs,
+                             @QueryParam("offset") String offset, @QueryParam("limit") String limit) throws InterruptedException {
+        StreamingMonitor monitor = monitor();
+        if (monitor == null) {
+            return notRunning();
+        }
+        Object result = monitor.clientsz(client, "1".equals(subs), number(offset, 0), number(limit, DEFAULT_LIMIT));
+        return result == null ? text(404, "Client " + client + " not found") : json(result);
+    }
+
+    private StreamingMonitor monitor() {
+        StreamingServer server = lifecycle.server();
+        return server == null ? null : server.monitor();
+    }
+
+    private static int number(String value, int otherwise) {
+        try {
+            return value == null || value.isEmpty() ? otherwise : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    private static Response json(Object value) {
+        return Response.ok(JSON.pretty(value), "application/json").build();
+    }
+
+    private static Response text(int status, String body) {
+        return Response.status(status).type("text/plain").entity(body.getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    private static Response notRunning() {
+        return text(503, "streaming server not running");
+    }
+}
