@@ -21,6 +21,8 @@ abstract class CompactedLog implements Durable {
 
     static final int HEADER = 0x10;
     static final int VERSION = 1;
+    /** Bytes of the header record: frame, type, magic, version. */
+    static final int HEADER_BYTES = RecordLog.FRAME + 1 + 4 + 4;
     private static final System.Logger LOG = System.getLogger(FileStore.class.getName());
 
     protected final FileStore store;
@@ -81,6 +83,10 @@ abstract class CompactedLog implements Durable {
             if (header[0]) {
                 log = RecordLog.open(path, result.validEnd(), options.bufferSize());
                 return;
+            }
+            if (!FileUtil.tornAtCreation(path, HEADER_BYTES)) {
+                throw new CorruptStoreException(path + ": no header record (" + result.problem()
+                        + "); not a file of this store");
             }
             Files.delete(path);
         }
@@ -200,6 +206,9 @@ abstract class CompactedLog implements Durable {
             return;
         }
         closed = true;
+        if (log == null) {
+            return; // never opened
+        }
         try {
             log.writeOut();
         } catch (IOException e) {
