@@ -64,7 +64,10 @@ public final class FileStore implements Store {
     private final StoreLock lock;
     private final ClientLog clients;
     private final AtomicLong subscriptionIds = new AtomicLong();
+    /** Open channels in creation order; guarded by this store's lock. */
     private final Map<String, OpenChannel> channels = new LinkedHashMap<>();
+    /** The same channels for lookups without the lock (the publish path must not wait for a creation's fsyncs). */
+    private final Map<String, OpenChannel> lookup = new ConcurrentHashMap<>();
     private final Set<Durable> dirty = ConcurrentHashMap.newKeySet();
     private final GroupCommit commit = new GroupCommit(this::flushRound);
     private final RecoveredState recovered;
@@ -156,6 +159,7 @@ public final class FileStore implements Store {
         OpenChannel open = new OpenChannel(new Channel(name, messages, subscriptions, channelLimits), directory,
                 messages, subscriptions);
         channels.put(name, open);
+        lookup.put(name, open);
         return open;
     }
 
@@ -234,7 +238,12 @@ public final class FileStore implements Store {
     }
 
     @Override
-    public synchronized Channel getOrCreateChannel(String name) {
+    public Channel getOrCreateChannel(String name) {
+        OpenChannel existing = lookup.get(name);
+        return existing != null ? existing.channel() : createChannel(name);
+    }
+
+    private synchronized Channel createChannel(String name) {
         OpenChannel existing = channels.get(name);
         if (existing != null) {
             return existing.channel();
@@ -278,8 +287,8 @@ public final class FileStore implements Store {
     }
 
     @Override
-    public synchronized Channel lookupChannel(String name) {
-        OpenChannel open = channels.get(name);
+    public Channel lookupChannel(String name) {
+        OpenChannel open = lookup.get(name);
         return open == null ? null : open.channel();
     }
 
@@ -301,6 +310,7 @@ public final class FileStore implements Store {
         }
         clients.recordIdFloorNow(subscriptionIds.get());
         channels.remove(name);
+        lookup.remove(name);
         open.messages().close();
         open.subscriptions().close();
         dirty.remove(open.messages());
@@ -363,7 +373,11 @@ public final class FileStore implements Store {
             }
         }
         for (Path directory : batch.directories) {
-            FileUtil.syncDirectory(directory);
+            try {
+                FileUtil.syncDirectory(directory);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // The channel was deleted meanwhile.
+            }
         }
     }
 
