@@ -71,6 +71,8 @@ public final class FileStore implements Store {
     private final Set<Durable> dirty = ConcurrentHashMap.newKeySet();
     private final GroupCommit commit = new GroupCommit(this::flushRound);
     private final RecoveredState recovered;
+    /** Runs the fsyncs of one flush in parallel; null with one sync thread. */
+    private final java.util.concurrent.ThreadPoolExecutor syncPool;
     private volatile StoreLimits limits;
     private long nextChannelOrder = 1;
     private volatile boolean closed;
@@ -83,6 +85,20 @@ public final class FileStore implements Store {
      * @throws StoreException on an I/O error
      */
     public FileStore(Path root, StoreLimits limits, FileStoreOptions options) {
+        this(root, limits, options, null);
+    }
+
+    /**
+     * Opens (or creates) the store in {@code root}, with the sync threads
+     * ({@link FileStoreOptions#syncThreads()}) made by {@code threads} (in an application server,
+     * its managed thread factory); null for daemon threads of this store's own. Threads exist
+     * only while flushes use them.
+     *
+     * @throws io.natsee.streaming.store.StoreLockedException if another process or store holds the directory
+     * @throws CorruptStoreException if flushed records cannot be recovered
+     * @throws StoreException on an I/O error
+     */
+    public FileStore(Path root, StoreLimits limits, FileStoreOptions options, java.util.concurrent.ThreadFactory threads) {
         this.limits = limits.validate();
         this.options = options;
         this.root = root;
@@ -93,11 +109,15 @@ public final class FileStore implements Store {
             throw new StoreException("cannot create store directory " + root + ": " + e, e);
         }
         this.lock = StoreLock.acquire(root);
+        this.syncPool = options.syncThreads() <= 1 ? null : syncPool(root, options.syncThreads(), threads);
         this.clients = new ClientLog(this, root, options);
         try {
             this.recovered = recoverAll();
         } catch (IOException | RuntimeException e) {
             closeFiles();
+            if (syncPool != null) {
+                syncPool.shutdownNow();
+            }
             lock.close();
             if (e instanceof StoreException storeException) {
                 throw storeException;
@@ -109,6 +129,24 @@ public final class FileStore implements Store {
     /** A store with the default options. */
     public FileStore(Path root, StoreLimits limits) {
         this(root, limits, FileStoreOptions.DEFAULT);
+    }
+
+    private static java.util.concurrent.ThreadPoolExecutor syncPool(Path root, int size,
+                                                                   java.util.concurrent.ThreadFactory threads) {
+        java.util.concurrent.ThreadFactory factory = threads;
+        if (factory == null) {
+            AtomicLong count = new AtomicLong();
+            String name = "natsee-file-sync-" + root.getFileName() + "-";
+            factory = task -> {
+                Thread thread = new Thread(task, name + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            };
+        }
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(size, size,
+                30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), factory);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private RecoveredState recoverAll() throws IOException {
@@ -365,19 +403,68 @@ public final class FileStore implements Store {
         if (!options.sync()) {
             return;
         }
-        for (RecordLog log : batch.logs) {
-            try {
-                log.force();
-            } catch (ClosedChannelException e) {
-                // Closed since: compacted (the new file was synced) or its channel was deleted.
-            }
-        }
+        forceAll(batch.logs);
         for (Path directory : batch.directories) {
             try {
                 FileUtil.syncDirectory(directory);
             } catch (java.nio.file.NoSuchFileException e) {
                 // The channel was deleted meanwhile.
             }
+        }
+    }
+
+    /** Forces the logs, in parallel on the sync pool when there are several; rethrows the first failure. */
+    private void forceAll(List<RecordLog> logs) throws IOException {
+        if (syncPool == null || logs.size() < 2) {
+            for (RecordLog log : logs) {
+                force(log);
+            }
+            return;
+        }
+        List<java.util.concurrent.Future<?>> pending = new ArrayList<>(logs.size() - 1);
+        for (int i = 1; i < logs.size(); i++) {
+            RecordLog log = logs.get(i);
+            pending.add(syncPool.submit(() -> {
+                force(log);
+                return null;
+            }));
+        }
+        IOException failure = null;
+        try {
+            force(logs.get(0));
+        } catch (IOException e) {
+            failure = e;
+        }
+        boolean interrupted = false;
+        for (java.util.concurrent.Future<?> future : pending) {
+            while (true) {
+                try {
+                    future.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof IOException io ? io
+                                : new IOException("fsync failed: " + e.getCause(), e.getCause());
+                    }
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void force(RecordLog log) throws IOException {
+        try {
+            log.force();
+        } catch (ClosedChannelException e) {
+            // Closed since: compacted (the new file was synced) or its channel was deleted.
         }
     }
 
@@ -397,6 +484,9 @@ public final class FileStore implements Store {
         }
         synchronized (this) {
             closeFiles();
+        }
+        if (syncPool != null) {
+            syncPool.shutdown();
         }
         lock.close();
     }

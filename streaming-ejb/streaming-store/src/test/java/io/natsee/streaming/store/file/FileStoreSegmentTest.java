@@ -245,6 +245,34 @@ class FileStoreSegmentTest {
     }
 
     @Test
+    void aFlushOverManyChannelsSyncsThemInParallelOrOneByOne() {
+        for (int syncThreads : new int[] {1, 4}) {
+            Path directory = temporary.resolve("parallel" + syncThreads);
+            FileStoreOptions options = FileStoreOptions.DEFAULT.withSyncThreads(syncThreads);
+            try (FileStore store = new FileStore(directory, StoreLimits.UNLIMITED, options)) {
+                for (int c = 0; c < 20; c++) {
+                    MsgStore log = store.getOrCreateChannel("c" + c).messages();
+                    log.append("", bytes("first of " + c), 1);
+                    store.getOrCreateChannel("c" + c).subscriptions().create(new SubscriptionRecord(0, "me", "",
+                            "in", "ack", 5, 30, "", 0, false, false, null));
+                }
+                store.flush();
+                for (int c = 0; c < 20; c++) {
+                    store.lookupChannel("c" + c).messages().append("", bytes("second of " + c), 2);
+                }
+                store.flush();
+            }
+            try (FileStore store = new FileStore(directory, StoreLimits.UNLIMITED, options)) {
+                for (int c = 0; c < 20; c++) {
+                    MsgStore log = store.lookupChannel("c" + c).messages();
+                    assertArrayEquals(bytes("second of " + c), log.lookup(2).data());
+                    assertEquals(1, store.recover().channels().get("c" + c).subscriptions().size());
+                }
+            }
+        }
+    }
+
+    @Test
     void anOversizedMessageIsRefusedAndTheStoreStaysUsable() {
         try (FileStore store = new FileStore(directory(), StoreLimits.UNLIMITED, FileStoreOptions.DEFAULT)) {
             MsgStore log = store.getOrCreateChannel("c").messages();

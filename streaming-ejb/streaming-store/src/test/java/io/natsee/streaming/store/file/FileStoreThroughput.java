@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Run (after {@code mvn -o -pl streaming-ejb/streaming-store test-compile}):
  * {@code java -cp target/classes:target/test-classes io.natsee.streaming.store.file.FileStoreThroughput
- * [seconds per case] [records per flush] [sync]}. It uses a temporary directory and deletes it.
+ * [seconds per case] [records per flush] [sync] [channel per writer]}. It uses a temporary directory and deletes it.
  */
 public final class FileStoreThroughput {
 
@@ -29,28 +29,30 @@ public final class FileStoreThroughput {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         boolean sync = args.length <= 2 || Boolean.parseBoolean(args[2]);
-        System.out.printf("file store, sync %s, %d record(s) per flush per writer, %.1f s per case%n", sync, batch,
-                seconds);
+        boolean channelPerWriter = args.length > 3 && Boolean.parseBoolean(args[3]);
+        System.out.printf("file store, sync %s, %d record(s) per flush per writer, %s, %.1f s per case%n", sync,
+                batch, channelPerWriter ? "one channel per writer" : "one channel", seconds);
         System.out.printf("%8s %8s %14s %14s %12s%n", "payload", "writers", "records/s", "rounds/s", "per round");
         for (int payload : new int[] {16, 1024}) {
             for (int writers : new int[] {1, 8, 64}) {
-                run(payload, writers, batch, sync, seconds);
+                run(payload, writers, batch, sync, channelPerWriter, seconds);
             }
         }
     }
 
-    private static void run(int payloadSize, int writers, int batch, boolean sync, double seconds)
+    private static void run(int payloadSize, int writers, int batch, boolean sync, boolean channelPerWriter,
+                            double seconds)
             throws Exception {
         Path directory = Files.createTempDirectory("natsee-file-bench");
         try {
             FileStore store = new FileStore(directory, StoreLimits.UNLIMITED, FileStoreOptions.DEFAULT.withSync(sync));
-            MsgStore log = store.getOrCreateChannel("bench").messages();
             byte[] payload = new byte[payloadSize];
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicBoolean measuring = new AtomicBoolean(false);
             LongAdder records = new LongAdder();
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
+                MsgStore log = store.getOrCreateChannel(channelPerWriter ? "bench." + w : "bench").messages();
                 Thread thread = new Thread(() -> {
                     while (running.get()) {
                         for (int i = 0; i < batch; i++) {
