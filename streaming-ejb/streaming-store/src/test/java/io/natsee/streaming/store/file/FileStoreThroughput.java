@@ -38,6 +38,53 @@ public final class FileStoreThroughput {
                 run(payload, writers, batch, sync, channelPerWriter, seconds);
             }
         }
+        System.out.println("pipelined: one thread appends without pause, another flushes in a loop"
+                + " (records/s = records covered by completed flushes)");
+        for (int payload : new int[] {16, 1024}) {
+            pipelined(payload, sync, seconds);
+        }
+    }
+
+    private static void pipelined(int payloadSize, boolean sync, double seconds) throws Exception {
+        Path directory = Files.createTempDirectory("natsee-file-bench");
+        try {
+            FileStore store = new FileStore(directory, StoreLimits.UNLIMITED, FileStoreOptions.DEFAULT.withSync(sync));
+            MsgStore log = store.getOrCreateChannel("bench").messages();
+            byte[] payload = new byte[payloadSize];
+            AtomicBoolean running = new AtomicBoolean(true);
+            Thread appender = new Thread(() -> {
+                while (running.get()) {
+                    for (int i = 0; i < 64; i++) {
+                        log.append("", payload, System.nanoTime());
+                    }
+                    // Leave the store some air, as a server does between reads of its connection.
+                    Thread.onSpinWait();
+                }
+            });
+            appender.start();
+            Thread.sleep(Math.max(200, (long) (seconds * 200)));
+            long start = System.nanoTime();
+            long startSequence = log.lastSequence();
+            long rounds0 = store.flushRounds();
+            store.flush();
+            long acknowledged = startSequence;
+            long deadline = start + (long) (seconds * 1e9);
+            while (System.nanoTime() < deadline) {
+                long covered = log.lastSequence();
+                store.flush();
+                acknowledged = covered;
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            long rounds = store.flushRounds() - rounds0;
+            running.set(false);
+            appender.join();
+            store.close();
+            double perSecond = (acknowledged - startSequence) / elapsed;
+            System.out.printf("%8s %8s %14.0f %14.0f %12.1f%n", payloadSize == 1024 ? "1 KiB" : payloadSize + " B",
+                    "1+1", perSecond, rounds / elapsed, (acknowledged - startSequence) / (double) Math.max(1, rounds));
+        } finally {
+            FileUtil.deleteTree(directory);
+        }
     }
 
     private static void run(int payloadSize, int writers, int batch, boolean sync, boolean channelPerWriter,
