@@ -14,10 +14,15 @@ import io.natsee.streaming.store.StoreException;
 import io.natsee.streaming.store.StoreLimits;
 import io.natsee.streaming.store.TooManyChannelsException;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -28,6 +33,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -72,7 +83,7 @@ public final class FileStore implements Store {
     private final GroupCommit commit = new GroupCommit(this::flushRound);
     private final RecoveredState recovered;
     /** Runs the fsyncs of one flush in parallel; null with one sync thread. */
-    private final java.util.concurrent.ThreadPoolExecutor syncPool;
+    private final ThreadPoolExecutor syncPool;
     private volatile StoreLimits limits;
     private long nextChannelOrder = 1;
     private volatile boolean closed;
@@ -98,7 +109,7 @@ public final class FileStore implements Store {
      * @throws CorruptStoreException if flushed records cannot be recovered
      * @throws StoreException on an I/O error
      */
-    public FileStore(Path root, StoreLimits limits, FileStoreOptions options, java.util.concurrent.ThreadFactory threads) {
+    public FileStore(Path root, StoreLimits limits, FileStoreOptions options, ThreadFactory threads) {
         this.limits = limits.validate();
         this.options = options;
         this.root = root;
@@ -131,9 +142,9 @@ public final class FileStore implements Store {
         this(root, limits, FileStoreOptions.DEFAULT);
     }
 
-    private static java.util.concurrent.ThreadPoolExecutor syncPool(Path root, int size,
-                                                                   java.util.concurrent.ThreadFactory threads) {
-        java.util.concurrent.ThreadFactory factory = threads;
+    private static ThreadPoolExecutor syncPool(Path root, int size,
+                                                                   ThreadFactory threads) {
+        ThreadFactory factory = threads;
         if (factory == null) {
             AtomicLong count = new AtomicLong();
             String name = "natsee-file-sync-" + root.getFileName() + "-";
@@ -143,8 +154,8 @@ public final class FileStore implements Store {
                 return thread;
             };
         }
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(size, size,
-                30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), factory);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size,
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
@@ -218,8 +229,8 @@ public final class FileStore implements Store {
         checkOpen();
         byte[] payload;
         try {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
             out.writeInt(SERVER_MAGIC);
             out.writeInt(1);
             for (String field : List.of(info.clusterId(), info.discoverSubject(), info.publishPrefix(),
@@ -252,7 +263,7 @@ public final class FileStore implements Store {
                 throw new CorruptStoreException(file + " is not a server info file of this version");
             }
             try {
-                java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(reader.rest()));
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(reader.rest()));
                 info[0] = new ServerInfoRecord(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
                         in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF());
             } catch (IOException e) {
@@ -353,7 +364,8 @@ public final class FileStore implements Store {
         open.subscriptions().close();
         dirty.remove(open.messages());
         dirty.remove(open.subscriptions());
-        Path doomed = channelsDirectory.resolve(DELETED_PREFIX + open.directory().getFileName() + "-" + System.nanoTime());
+        Path doomed = channelsDirectory.resolve(DELETED_PREFIX + open.directory().getFileName() + "-"
+                + System.nanoTime());
         try {
             Files.move(open.directory(), doomed, StandardCopyOption.ATOMIC_MOVE);
             if (options.sync()) {
@@ -407,7 +419,7 @@ public final class FileStore implements Store {
         for (Path directory : batch.directories) {
             try {
                 FileUtil.syncDirectory(directory);
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 // The channel was deleted meanwhile.
             }
         }
@@ -421,7 +433,7 @@ public final class FileStore implements Store {
             }
             return;
         }
-        List<java.util.concurrent.Future<?>> pending = new ArrayList<>(logs.size() - 1);
+        List<Future<?>> pending = new ArrayList<>(logs.size() - 1);
         for (int i = 1; i < logs.size(); i++) {
             RecordLog log = logs.get(i);
             pending.add(syncPool.submit(() -> {
@@ -436,14 +448,14 @@ public final class FileStore implements Store {
             failure = e;
         }
         boolean interrupted = false;
-        for (java.util.concurrent.Future<?> future : pending) {
+        for (Future<?> future : pending) {
             while (true) {
                 try {
                     future.get();
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     if (failure == null) {
                         failure = e.getCause() instanceof IOException io ? io
                                 : new IOException("fsync failed: " + e.getCause(), e.getCause());

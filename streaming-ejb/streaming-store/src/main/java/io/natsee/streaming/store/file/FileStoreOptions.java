@@ -130,7 +130,8 @@ public record FileStoreOptions(boolean sync, long sliceMaxMsgs, long sliceMaxByt
     /** This with other recovery checks. */
     public FileStoreOptions withRecovery(boolean checkCrc, boolean truncateBadEofValue) {
         return new FileStoreOptions(sync, sliceMaxMsgs, sliceMaxBytes, sliceMaxAge, bufferSize, checkCrc,
-                truncateBadEofValue, compactEnabled, compactFragmentation, compactInterval, compactMinSize, syncThreads);
+                truncateBadEofValue, compactEnabled, compactFragmentation, compactInterval, compactMinSize,
+                syncThreads);
     }
 
     /** This with other compaction settings. */
