@@ -23,6 +23,8 @@ abstract class CompactedLog implements Durable {
     static final int VERSION = 1;
     /** Bytes of the header record: frame, type, magic, version. */
     static final int HEADER_BYTES = RecordLog.FRAME + 1 + 4 + 4;
+    /** Size above which a mostly obsolete log is compacted without waiting for the interval. */
+    static final long FORCED_COMPACTION_SIZE = 64L * 1024 * 1024;
     private static final System.Logger LOG = System.getLogger(FileStore.class.getName());
 
     protected final FileStore store;
@@ -152,13 +154,23 @@ abstract class CompactedLog implements Durable {
         batch.logs.add(log);
     }
 
+    /**
+     * Whether to compact now: when the options say so (size, fragmentation, interval), and also
+     * before the interval is over when the log is both large ({@value #FORCED_COMPACTION_SIZE}
+     * bytes) and mostly obsolete (ten times its live state), so that a high ack rate cannot grow
+     * it without bound between two compactions.
+     */
     private boolean compactionDue() {
         if (!options.compactEnabled()) {
             return false;
         }
         long size = log.position();
+        long live = liveBytes();
+        if (size >= FORCED_COMPACTION_SIZE && size > 10 * live) {
+            return true;
+        }
         return size >= options.compactMinSize()
-                && (size - liveBytes()) * 100 >= (long) options.compactFragmentation() * size
+                && (size - live) * 100 >= (long) options.compactFragmentation() * size
                 && System.nanoTime() - lastCompaction >= options.compactInterval().toNanos();
     }
 

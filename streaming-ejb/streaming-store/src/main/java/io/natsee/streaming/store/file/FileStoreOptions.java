@@ -32,7 +32,8 @@ import java.util.Objects;
  * @param compactEnabled whether the subscription and client logs are compacted (default true)
  * @param compactFragmentation percentage of a log's bytes that must be obsolete before it is
  *        compacted (default 50)
- * @param compactInterval minimum time between two compactions of the same log (default 5 minutes)
+ * @param compactInterval minimum time between two compactions of the same log (default 5 minutes);
+ *        a log over 64 MiB holding ten times its live state is compacted regardless
  * @param compactMinSize size in bytes below which a log is never compacted (default 1 MiB)
  * @param syncThreads threads that fsync the files of one flush in parallel when it wrote several
  *        (default 8; 1 syncs them one after the other in the flushing thread). Not in the reference,
