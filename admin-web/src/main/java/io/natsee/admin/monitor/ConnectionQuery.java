@@ -54,9 +54,13 @@ public record ConnectionQuery(String sort, String state, int offset, int limit, 
         return new ConnectionQuery("cid", "open", 0, limit, 0, "", "", false, true);
     }
 
-    /** One connection with its subscriptions in detail, in any state. */
-    public static ConnectionQuery single(long cid) {
-        return new ConnectionQuery("cid", "any", 0, 1, cid, "", "", true, true);
+    /**
+     * One connection with its subscriptions in detail, among the open ({@code closed} false) or
+     * the closed ones: with a cid, nats-server looks among the closed ones for {@code state=any},
+     * so a caller asks for each state in turn.
+     */
+    public static ConnectionQuery single(long cid, boolean closed) {
+        return new ConnectionQuery("cid", closed ? "closed" : "open", 0, 1, cid, "", "", true, true);
     }
 
     /** The query string ({@code sort=...&state=...}), without the {@code ?}. */

@@ -85,7 +85,10 @@ public class ConnectionsBean implements Serializable {
     /** Shows one connection with its subscriptions. */
     public void show(long id) {
         try {
-            List<ConnectionInfo> found = client.connections(selection.server(), ConnectionQuery.single(id)).connections();
+            List<ConnectionInfo> found = client.connections(selection.server(), ConnectionQuery.single(id, false)).connections();
+            if (found.isEmpty()) {
+                found = client.connections(selection.server(), ConnectionQuery.single(id, true)).connections();
+            }
             detail = found.isEmpty() ? null : found.get(0);
             if (detail == null) {
                 notices.error("connections.gone", id);

@@ -96,7 +96,9 @@ class ConnectionsBeanTest {
         assertEquals("orders.7", bean.getDetail().subscriptionsDetail().get(0).subject());
         ConnectionQuery asked = client.connectionQueries.get(0);
         assertTrue(asked.subscriptionsDetail());
-        assertEquals("any", asked.state());
+        assertEquals("open", asked.state());
+        bean.show(99);
+        assertEquals("Client Closed", bean.getDetail().reason(), "a closed one is looked up among the closed");
         bean.show(12345);
         assertNull(bean.getDetail());
         assertEquals(List.of("connections.gone"), notices.errors);
