@@ -10,8 +10,9 @@ import java.util.Locale;
 /**
  * The asadmin command files the stack hands Payara Micro: the pre-boot file that binds the HTTP
  * listener to one address, and the post-boot file that deploys, in this order, the broker WAR,
- * the resource adapter (configured to reach that broker), the user's own RARs, the sample, then
- * the user's WARs, so that everything an application needs is there before it starts.
+ * the resource adapter (configured to reach that broker), the user's own RARs, the sample, the
+ * user's WARs, so that everything an application needs is there before it starts, then the
+ * admin console at {@code /admin}.
  */
 final class StackCommands {
 
@@ -59,7 +60,7 @@ final class StackCommands {
                 .append("create-resource-adapter-config --property servers=").append(servers)
                 .append(":maxReconnects=-1:reconnectWaitMillis=250 ").append(RESOURCE_ADAPTER_NAME).append('\n')
                 .append("deploy --name ").append(RESOURCE_ADAPTER_NAME).append(' ').append(archives.resolve("nats-ra.rar")).append('\n');
-        List<String> names = new ArrayList<>(List.of("natsee-broker", RESOURCE_ADAPTER_NAME));
+        List<String> names = new ArrayList<>(List.of("natsee-broker", RESOURCE_ADAPTER_NAME, "natsee-admin", "admin"));
         for (Path deployment : deployments) {
             if (kind(deployment).equals("rar")) {
                 postboot.append("deploy --name ").append(uniqueName(deployment, names)).append(' ')
@@ -77,6 +78,7 @@ final class StackCommands {
                         .append(deployment.toAbsolutePath()).append('\n');
             }
         }
+        postboot.append("deploy --name natsee-admin --contextroot admin ").append(archives.resolve("natsee-admin.war")).append('\n');
         return postboot.toString();
     }
 
