@@ -149,10 +149,12 @@ class AdminConsoleIT {
                 nc.publish("it.load", "x".getBytes(StandardCharsets.UTF_8));
             }
             nc.flush(Duration.ofSeconds(5));
-            await("the connection and the messages are counted",
+            // The broker counts every test's messages; the page must show its figure after these 500.
+            String expected = new io.natsee.admin.view.Formats().count(broker.broker().statistics().inMsgs());
+            await("the connection and the messages are counted (" + expected + ")",
                     () -> {
                         String now = page(operator, "");
-                        return "1".equals(text(now, "connections")) && "500".equals(text(now, "in-msgs"));
+                        return "1".equals(text(now, "connections")) && expected.equals(text(now, "in-msgs"));
                     });
         }
     }
@@ -231,6 +233,40 @@ class AdminConsoleIT {
             assertEquals(200, done.statusCode());
             assertTrue(done.body().contains("is being closed"), done.body());
             assertTrue(closed.await(10, TimeUnit.SECONDS), "the client was disconnected");
+        }
+    }
+
+    @Test
+    void inARealBrowserTheDashboardMovesByPushAndEveryPageIsPhotographed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(BrowserTour.available(), "chromium and chromedriver are not installed");
+        Path screenshots = Path.of(System.getProperty("it.screenshots", "target/screenshots"));
+        try (BrowserTour browser = new BrowserTour(base.toString(), screenshots)) {
+            browser.open("");
+            assertTrue(browser.driver().getCurrentUrl().contains("login.xhtml"));
+            browser.screenshots("login");
+            browser.login("op", "op-password");
+            org.openqa.selenium.WebDriver driver = browser.driver();
+            browser.await().until(d -> "it-broker".equals(d.findElements(org.openqa.selenium.By.id("server-name")).stream()
+                    .findFirst().map(org.openqa.selenium.WebElement::getText).orElse("")));
+            String before = driver.findElement(org.openqa.selenium.By.id("in-msgs")).getText();
+            Object marker = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return window.natseeMarker = Math.random();");
+            try (Connection nc = Nats.connect(new Options.Builder().server(broker.natsUrl()).connectionName("browser-load").build())) {
+                for (int i = 0; i < 250; i++) {
+                    nc.publish("it.browser", "x".getBytes(StandardCharsets.UTF_8));
+                }
+                nc.flush(Duration.ofSeconds(5));
+                browser.await().until(d -> !before.equals(d.findElement(org.openqa.selenium.By.id("in-msgs")).getText()));
+                assertEquals(marker, ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return window.natseeMarker;"),
+                        "the figures moved without a page reload");
+                browser.screenshots("dashboard");
+                for (String page : new String[] {"connections", "subscriptions", "cluster", "streaming", "configuration"}) {
+                    browser.open(page + ".xhtml");
+                    assertEquals(1, driver.findElements(org.openqa.selenium.By.tagName("h1")).size(), page);
+                    browser.screenshots(page);
+                }
+                browser.open("connections.xhtml");
+                assertTrue(driver.getPageSource().contains("browser-load"));
+            }
         }
     }
 
