@@ -38,6 +38,10 @@ import java.util.stream.Stream;
  * pre- and post-boot command files into {@code DIR}, prints the Payara Micro command line that
  * uses them, and exits without starting anything.
  *
+ * The admin console ({@code /admin}) reads its users from {@code NATSEE_ADMIN_USERS}, by default
+ * {@code natsee-stack/admin-users.txt}; when that file does not exist the stack creates it with a
+ * first operator, {@code admin}, whose random password it prints once (see {@link AdminAccount}).
+ *
  * {@code NATSEE_STACK_JAVA_OPTS} adds JVM options to the server's JVM. Other broker settings
  * ({@code nats.*} system properties, {@code NATS_*} environment variables, see docs/deploy.md)
  * reach the broker through the environment, which the server inherits.
@@ -154,6 +158,10 @@ public final class Stack {
         work = Files.createTempDirectory("natsee-stack");
         commands.writeTo(work);
 
+        String usersSetting = System.getenv("NATSEE_ADMIN_USERS");
+        Path users = (usersSetting == null || usersSetting.isBlank() ? archives.resolve("admin-users.txt") : Path.of(usersSetting)).toAbsolutePath();
+        String firstPassword = AdminAccount.ensure(users).orElse(null);
+
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String options = System.getenv("NATSEE_STACK_JAVA_OPTS");
@@ -161,7 +169,11 @@ public final class Stack {
             command.addAll(List.of(options.trim().split("\\s+")));
         }
         command.addAll(List.of("-Dnats.host=" + host, "-Dnats.port=" + natsPort, "-Dnats.http_port=" + monitorPort,
-                "-jar", archives.resolve("payara-micro.jar").toString(),
+                "-Dnatsee.admin.users=" + users, "-Dnatsee.admin.streaming=http://" + host + ":" + httpPort));
+        if (monitorPort > 0) {
+            command.add("-Dnatsee.admin.servers=http://" + host + ":" + monitorPort);
+        }
+        command.addAll(List.of("-jar", archives.resolve("payara-micro.jar").toString(),
                 "--rootdir", work.resolve("runtime").toString()));
         command.addAll(commands.microOptions(httpPort, work));
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "natsee-stack-stop"));
@@ -175,7 +187,13 @@ public final class Stack {
         }
         server = new ProcessBuilder(command).inheritIO().start();
 
+        String account = firstPassword == null ? ""
+                : "  first operator       user " + AdminAccount.USER + ", password " + firstPassword
+                        + " (printed this once; stored hashed in " + users + ")\n";
         if (!awaitReady()) {
+            if (!account.isEmpty()) {
+                System.err.print(account);
+            }
             if (!server.isAlive()) {
                 System.err.println("natsee-stack: Payara Micro exited with status " + server.exitValue() + " before the stack was ready");
                 return 1;
@@ -194,6 +212,7 @@ public final class Stack {
                 .append("  health, metrics      ").append(http).append("/health/ready  ").append(http).append("/health/live  ")
                 .append(http).append("/metrics\n")
                 .append("  resource adapter     nats-ra, connected to nats://").append(host).append(':').append(natsPort).append('\n');
+        banner.append("  admin console        ").append(http).append("/admin/\n").append(account);
         if (sample) {
             banner.append("  sample application   ").append(http).append("/greeter/api/greetings (POST publishes, GET lists what its MDB received)\n");
         }
@@ -204,14 +223,15 @@ public final class Stack {
         return stopping ? 0 : status;
     }
 
-    /** Every part answers: the client port accepts, readiness is UP, the sample's endpoint answers. */
+    /** Every part answers: the client port accepts, readiness is UP, the console's login page and the sample's endpoint answer. */
     private boolean awaitReady() throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String base = "http://" + host + ":" + httpPort;
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline && server.isAlive()) {
             if (accepts() && ok(http, base + "/health/ready") && ok(http, base + "/broker/healthz")
-                    && ok(http, base + "/streaming/serverz") && (!sample || ok(http, base + "/greeter/api/greetings"))) {
+                    && ok(http, base + "/streaming/serverz") && ok(http, base + "/admin/login.xhtml")
+                    && (!sample || ok(http, base + "/greeter/api/greetings"))) {
                 return true;
             }
             Thread.sleep(200);

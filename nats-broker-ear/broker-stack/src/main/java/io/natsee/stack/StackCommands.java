@@ -12,7 +12,7 @@ import java.util.Locale;
  * listener to one address, and the post-boot file that deploys, in this order, the broker WAR,
  * the resource adapter (configured to reach that broker), the streaming server WAR (on that
  * broker), the user's own RARs, the sample, then the user's WARs, so that everything an
- * application needs is there before it starts.
+ * application needs is there before it starts, and last the admin console at {@code /admin}.
  */
 final class StackCommands {
 
@@ -61,7 +61,7 @@ final class StackCommands {
                 .append(":maxReconnects=-1:reconnectWaitMillis=250 ").append(RESOURCE_ADAPTER_NAME).append('\n')
                 .append("deploy --name ").append(RESOURCE_ADAPTER_NAME).append(' ').append(archives.resolve("nats-ra.rar")).append('\n');
         postboot.append("deploy --name natsee-streaming --contextroot streaming ").append(archives.resolve("natsee-streaming.war")).append('\n');
-        List<String> names = new ArrayList<>(List.of("natsee-broker", RESOURCE_ADAPTER_NAME, "natsee-streaming"));
+        List<String> names = new ArrayList<>(List.of("natsee-broker", RESOURCE_ADAPTER_NAME, "natsee-streaming", "natsee-admin", "admin"));
         for (Path deployment : deployments) {
             if (kind(deployment).equals("rar")) {
                 postboot.append("deploy --name ").append(uniqueName(deployment, names)).append(' ')
@@ -79,6 +79,7 @@ final class StackCommands {
                         .append(deployment.toAbsolutePath()).append('\n');
             }
         }
+        postboot.append("deploy --name natsee-admin --contextroot admin ").append(archives.resolve("natsee-admin.war")).append('\n');
         return postboot.toString();
     }
 

@@ -39,6 +39,7 @@ class StackCommandsTest {
         assertEquals("deploy --name legacy-ra " + other.toAbsolutePath(), lines.get(4));
         assertTrue(lines.get(5).startsWith("deploy --name natsee-greeter --contextroot greeter "), lines.get(5));
         assertEquals("deploy --name shop --contextroot shop " + shop.toAbsolutePath(), lines.get(6));
+        assertEquals("deploy --name natsee-admin --contextroot admin " + Path.of("archives", "natsee-admin.war"), lines.get(7));
     }
 
     @Test

@@ -43,11 +43,14 @@ class StackIT {
         // The user's own application, deployed with --deploy: a copy of the sample under another name.
         Path userWar = Files.copy(jar.resolveSibling("natsee-stack").resolve("natsee-greeter.war"),
                 Files.createTempDirectory("stack-it").resolve("shop.war"), StandardCopyOption.REPLACE_EXISTING);
-        Process stack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "-p", Integer.toString(natsPort), "--http-port", Integer.toString(httpPort),
                 "-m", Integer.toString(monitorPort),
                 "--deploy", userWar.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        // A users file that does not exist yet: the stack creates the first operator and prints it.
+        launcher.environment().put("NATSEE_ADMIN_USERS", Files.createTempDirectory("stack-it-admin").resolve("admin-users.txt").toString());
+        Process stack = launcher.start();
         long stopMillis = -1;
         List<ProcessHandle> server = List.of();
         try {
@@ -75,6 +78,11 @@ class StackIT {
             String printed = ready.get(300, TimeUnit.SECONDS);
             assertTrue(printed.contains("nats://127.0.0.1:" + natsPort), printed);
             assertTrue(printed.contains("http://127.0.0.1:" + httpPort + "/greeter/api/greetings"), printed);
+            assertTrue(printed.contains("http://127.0.0.1:" + httpPort + "/admin/"), printed);
+            java.util.regex.Matcher account = java.util.regex.Pattern.compile("first operator +user admin, password (\\S+)").matcher(printed);
+            assertTrue(account.find(), printed);
+            String dashboard = ConsoleLogin.dashboard(URI.create("http://127.0.0.1:" + httpPort + "/admin/"), "admin", account.group(1));
+            assertTrue(dashboard.contains("<h1>Dashboard</h1>"), dashboard);
             server = stack.descendants().toList();
             assertFalse(server.isEmpty(), "Payara Micro runs as the launcher's child");
 

@@ -42,6 +42,11 @@ public final class MonitorHttpServer implements AutoCloseable {
     public static final String METRICS = "/metrics";
     /** The path of the index page. */
     public static final String ROOT = "/";
+    /**
+     * The path of the close-connection action (ours; {@code POST /connz/close?cid=N} with
+     * {@code Authorization: Bearer <token>}); served only after {@link #allowClosingConnections}.
+     */
+    public static final String CONNZ_CLOSE = "/connz/close";
 
     private static final String JSON = "application/json";
     private static final String JAVASCRIPT = "application/javascript";
@@ -95,6 +100,49 @@ public final class MonitorHttpServer implements AutoCloseable {
         endpoints.put(METRICS, exchange -> new Answer(200, PrometheusMetrics.CONTENT_TYPE,
                 metrics.text().getBytes(StandardCharsets.UTF_8), false));
         endpoints.put(ROOT, exchange -> new Answer(200, HTML, index().getBytes(StandardCharsets.UTF_8), false));
+    }
+
+    /**
+     * Serves {@link #CONNZ_CLOSE}: a {@code POST} carrying {@code Authorization: Bearer <token>}
+     * closes the connection {@code cid} through {@code closer} (200 {@code {"closed":cid}}; 404
+     * when no such connection is open; 400 without a cid; 401 for a missing or wrong token; 405
+     * for another method). Without this call the path is unknown (404), as on nats-server.
+     * Call before {@link #start}.
+     *
+     * @param closer closes the open connection with the given id, false when there is none
+     * @param token the secret an operator's client must send; not blank
+     */
+    public synchronized void allowClosingConnections(java.util.function.LongPredicate closer, String token) {
+        Objects.requireNonNull(closer, "closer");
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("the close-connection token must not be blank");
+        }
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        endpoints.put(CONNZ_CLOSE, exchange -> {
+            if (!"POST".equalsIgnoreCase(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "POST");
+                return new Answer(405, TEXT, "method not allowed\n".getBytes(StandardCharsets.UTF_8), false);
+            }
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization == null
+                    || !java.security.MessageDigest.isEqual(expected, authorization.getBytes(StandardCharsets.UTF_8))) {
+                return new Answer(401, TEXT, "unauthorized\n".getBytes(StandardCharsets.UTF_8), false);
+            }
+            String cidText = queryParameter(exchange.getRequestURI().getRawQuery(), "cid");
+            long cid;
+            try {
+                cid = Long.parseLong(cidText == null ? "" : cidText.trim());
+            } catch (NumberFormatException e) {
+                throw new MonitorRequestException("cid must be a connection id: " + cidText);
+            }
+            if (!closer.test(cid)) {
+                return new Answer(404, TEXT, ("no open connection with cid " + cid + "\n").getBytes(StandardCharsets.UTF_8), false);
+            }
+            return new Answer(200, JSON, ("{\"closed\":" + cid + "}").getBytes(StandardCharsets.UTF_8), false);
+        });
     }
 
     /**

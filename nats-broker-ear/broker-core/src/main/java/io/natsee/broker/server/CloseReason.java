@@ -3,6 +3,8 @@ package io.natsee.broker.server;
 /** Why a connection closed, in nats-server's words (shown by monitoring). */
 public enum CloseReason {
     CLIENT_CLOSED("Client Closed"),
+    /** Closed on an operator's request (nats-server 2.10's kick); see ConnectionControl. */
+    KICKED("Kicked"),
     SERVER_SHUTDOWN("Server Shutdown"),
     SLOW_CONSUMER_PENDING_BYTES("Slow Consumer (Pending Bytes)"),
     SLOW_CONSUMER_WRITE_DEADLINE("Slow Consumer (Write Deadline)"),

@@ -1,0 +1,17 @@
+package io.natsee.admin.monitor;
+
+import io.natsee.admin.AdminSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+
+/** Makes the console's {@link MonitorClient} from {@link AdminSettings}: HTTP to the configured servers. */
+@ApplicationScoped
+public class MonitorClientProducer {
+
+    @Produces
+    @ApplicationScoped
+    MonitorClient client() {
+        AdminSettings settings = AdminSettings.fromEnvironment();
+        return new HttpMonitorClient(settings.servers(), settings.streaming(), HttpMonitorClient.DEFAULT_TIMEOUT);
+    }
+}

@@ -1,0 +1,281 @@
+package io.natsee.admin.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.natsee.admin.security.PasswordHash;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The console WAR, as built, inside Payara Micro 6.2025.10, reading a real broker's monitoring
+ * port in the test JVM, driven over HTTP as a browser would: login, the pages, the live push,
+ * who may close a connection.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class AdminConsoleIT {
+
+    private static final int MONITOR_PORT = Integer.getInteger("it.monitor.port", 18222);
+    private static final String TOKEN = "it-close-token";
+    private static final Pattern CLOSE_BUTTON = Pattern.compile("name=\"(connections:table:\\d+:close)\"");
+
+    private static MonitoredBroker broker;
+
+    @ArquillianResource
+    URL base;
+
+    @Deployment(testable = false)
+    static WebArchive console() {
+        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war", "target/natsee-admin.war")));
+    }
+
+    @BeforeAll
+    static void brokerAndUsers() throws Exception {
+        broker = new MonitoredBroker(MONITOR_PORT, TOKEN);
+        Path users = Path.of(System.getProperty("it.directory", "target/it"), "users.txt");
+        Files.writeString(users, "# written by AdminConsoleIT\n"
+                + "op natsee-operator " + PasswordHash.hash("op-password".toCharArray()) + "\n"
+                + "view natsee-viewer " + PasswordHash.hash("view-password".toCharArray()) + "\n", StandardCharsets.UTF_8);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private ConsoleSession session() throws Exception {
+        return new ConsoleSession(base.toURI());
+    }
+
+    private ConsoleSession loggedIn(String user, String password) throws Exception {
+        ConsoleSession session = session();
+        HttpResponse<String> answer = session.login(user, password);
+        assertEquals(302, answer.statusCode(), answer.body());
+        assertFalse(answer.headers().firstValue("Location").orElseThrow().contains("login"));
+        return session;
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static String page(ConsoleSession session, String path) {
+        try {
+            HttpResponse<String> answer = session.open(path);
+            assertEquals(200, answer.statusCode(), path);
+            return answer.body();
+        } catch (Exception e) {
+            throw new AssertionError(path + ": " + e, e);
+        }
+    }
+
+    private static String text(String page, String id) {
+        Matcher matcher = Pattern.compile("id=\"" + Pattern.quote(id) + "\">([^<]*)<").matcher(page);
+        return matcher.find() ? matcher.group(1) : null;
+    }
+
+    @Test
+    void nothingButTheLoginPageAndItsResourcesIsReachableWithoutLogin() throws Exception {
+        ConsoleSession anonymous = session();
+        for (String path : new String[] {"", "index.xhtml", "connections.xhtml", "subscriptions.xhtml", "cluster.xhtml",
+                "streaming.xhtml", "configuration.xhtml", "jakarta.faces.push/stats"}) {
+            HttpResponse<String> answer = anonymous.get(path);
+            assertEquals(302, answer.statusCode(), "/" + path + " without login");
+            assertTrue(answer.headers().firstValue("Location").orElseThrow().endsWith("/login.xhtml"), path);
+        }
+        HttpResponse<String> login = anonymous.get("login.xhtml");
+        assertEquals(200, login.statusCode());
+        assertTrue(login.body().contains("<label for=\"login:username\""), "the fields are labelled");
+        assertEquals(200, anonymous.get("jakarta.faces.resource/admin/css/admin.css.xhtml").statusCode());
+
+        HttpResponse<String> wrong = session().login("op", "not-the-password");
+        assertEquals(200, wrong.statusCode());
+        assertTrue(wrong.body().contains("Wrong user name or password."));
+    }
+
+    @Test
+    void anOperatorSeesTheDashboardWithTheBrokersFiguresAndTheyMove() throws Exception {
+        ConsoleSession operator = loggedIn("op", "op-password");
+        await("the dashboard shows the broker", () -> "it-broker".equals(text(page(operator, ""), "server-name")));
+        String dashboard = page(operator, "");
+        assertEquals(broker.broker().serverId(), text(dashboard, "server-id"));
+        assertTrue(dashboard.contains("<h1>Dashboard</h1>"));
+        assertTrue(dashboard.contains("PrimeFaces.cw(\"Chart\""), "the charts are drawn");
+        assertTrue(dashboard.contains("faces.push.init("), "the page listens for pushes");
+
+        try (Connection nc = Nats.connect(broker.natsUrl())) {
+            for (int i = 0; i < 500; i++) {
+                nc.publish("it.load", "x".getBytes(StandardCharsets.UTF_8));
+            }
+            nc.flush(Duration.ofSeconds(5));
+            // The broker counts every test's messages; the page must show its figure after these 500.
+            String expected = new io.natsee.admin.view.Formats().count(broker.broker().statistics().inMsgs());
+            await("the connection and the messages are counted (" + expected + ")",
+                    () -> {
+                        String now = page(operator, "");
+                        return "1".equals(text(now, "connections")) && expected.equals(text(now, "in-msgs"));
+                    });
+        }
+    }
+
+    @Test
+    void liveFiguresArePushedOverTheFacesWebsocket() throws Exception {
+        ConsoleSession operator = loggedIn("op", "op-password");
+        String dashboard = page(operator, "");
+        Matcher push = Pattern.compile("faces\\.push\\.init\\('[^']*','(ws://[^']*)'").matcher(dashboard);
+        assertTrue(push.find(), "the push URL is in the page");
+        CompletableFuture<String> message = new CompletableFuture<>();
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Cookie", "JSESSIONID=" + operator.sessionId())
+                .buildAsync(URI.create(push.group(1)), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        message.complete(data.toString());
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        try {
+            assertEquals("{\"data\":\"tick\"}", message.get(15, TimeUnit.SECONDS));
+        } finally {
+            socket.abort();
+        }
+    }
+
+    @Test
+    void everyPageRendersForAViewer() throws Exception {
+        ConsoleSession viewer = loggedIn("view", "view-password");
+        try (Connection nc = Nats.connect(new Options.Builder().server(broker.natsUrl()).connectionName("listed").build())) {
+            nc.subscribe("orders.*");
+            nc.flush(Duration.ofSeconds(5));
+            await("the connection is listed", () -> page(viewer, "connections.xhtml").contains("listed"));
+            String subscriptions = page(viewer, "subscriptions.xhtml");
+            assertTrue(subscriptions.contains("orders.*"));
+            String cluster = page(viewer, "cluster.xhtml");
+            assertTrue(cluster.contains("Single server"), "no routes on this broker");
+            assertTrue(page(viewer, "streaming.xhtml").contains("No NATS Streaming server answers"));
+            String configuration = page(viewer, "configuration.xhtml");
+            assertTrue(configuration.contains("max_payload"));
+            assertTrue(page(viewer, "").contains("read-only"));
+        }
+    }
+
+    @Test
+    void aViewerCannotCloseAConnectionAndAnOperatorCan() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        Options options = new Options.Builder().server(broker.natsUrl()).connectionName("victim").noReconnect()
+                .connectionListener((connection, event) -> {
+                    if (event == ConnectionListener.Events.CLOSED || event == ConnectionListener.Events.DISCONNECTED) {
+                        closed.countDown();
+                    }
+                }).build();
+        try (Connection victim = Nats.connect(options)) {
+            victim.flush(Duration.ofSeconds(5));
+
+            ConsoleSession viewer = loggedIn("view", "view-password");
+            await("the viewer sees the victim", () -> page(viewer, "connections.xhtml").contains("victim"));
+            String viewerPage = page(viewer, "connections.xhtml");
+            assertFalse(CLOSE_BUTTON.matcher(viewerPage).find(), "no close button for a viewer");
+            HttpResponse<String> forged = viewer.post("connections.xhtml", closeForm("connections:table:0:close", ConsoleSession.viewState(viewerPage)));
+            assertEquals(200, forged.statusCode());
+            assertFalse(closed.await(2, TimeUnit.SECONDS), "a viewer's forged close did nothing");
+            assertEquals(Connection.Status.CONNECTED, victim.getStatus());
+
+            ConsoleSession operator = loggedIn("op", "op-password");
+            String operatorPage = page(operator, "connections.xhtml");
+            Matcher button = CLOSE_BUTTON.matcher(operatorPage);
+            assertTrue(button.find(), "an operator has a close button");
+
+            HttpResponse<String> csrf = operator.post("connections.xhtml", closeForm(button.group(1), "-1:-1"));
+            assertFalse(closed.await(2, TimeUnit.SECONDS), "a POST without the page's view state closes nothing (" + csrf.statusCode() + ")");
+
+            HttpResponse<String> done = operator.post("connections.xhtml", closeForm(button.group(1), ConsoleSession.viewState(operatorPage)));
+            assertEquals(200, done.statusCode());
+            assertTrue(done.body().contains("is being closed"), done.body());
+            assertTrue(closed.await(10, TimeUnit.SECONDS), "the client was disconnected");
+        }
+    }
+
+    @Test
+    void inARealBrowserTheDashboardMovesByPushAndEveryPageIsPhotographed() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(BrowserTour.available(), "chromium and chromedriver are not installed");
+        Path screenshots = Path.of(System.getProperty("it.screenshots", "target/screenshots"));
+        try (BrowserTour browser = new BrowserTour(base.toString(), screenshots)) {
+            browser.open("");
+            assertTrue(browser.driver().getCurrentUrl().contains("login.xhtml"));
+            browser.screenshots("login");
+            browser.login("op", "op-password");
+            org.openqa.selenium.WebDriver driver = browser.driver();
+            browser.await().until(d -> "it-broker".equals(d.findElements(org.openqa.selenium.By.id("server-name")).stream()
+                    .findFirst().map(org.openqa.selenium.WebElement::getText).orElse("")));
+            String before = driver.findElement(org.openqa.selenium.By.id("in-msgs")).getText();
+            Object marker = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return window.natseeMarker = Math.random();");
+            try (Connection nc = Nats.connect(new Options.Builder().server(broker.natsUrl()).connectionName("browser-load").build())) {
+                for (int i = 0; i < 250; i++) {
+                    nc.publish("it.browser", "x".getBytes(StandardCharsets.UTF_8));
+                }
+                nc.flush(Duration.ofSeconds(5));
+                browser.await().until(d -> !before.equals(d.findElement(org.openqa.selenium.By.id("in-msgs")).getText()));
+                assertEquals(marker, ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return window.natseeMarker;"),
+                        "the figures moved without a page reload");
+                browser.screenshots("dashboard");
+                for (String page : new String[] {"connections", "subscriptions", "cluster", "streaming", "configuration"}) {
+                    browser.open(page + ".xhtml");
+                    assertEquals(1, driver.findElements(org.openqa.selenium.By.tagName("h1")).size(), page);
+                    browser.screenshots(page);
+                }
+                browser.open("connections.xhtml");
+                assertTrue(driver.getPageSource().contains("browser-load"));
+            }
+        }
+    }
+
+    private static Map<String, String> closeForm(String button, String viewState) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("connections", "connections");
+        form.put("connections:state", "open");
+        form.put(button, "Close");
+        form.put("jakarta.faces.ViewState", viewState);
+        return form;
+    }
+}
