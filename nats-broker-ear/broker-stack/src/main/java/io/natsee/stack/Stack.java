@@ -185,7 +185,13 @@ public final class Stack {
                 new Thread(() -> System.exit(0), "natsee-stack-exit").start();
             });
         }
-        server = new ProcessBuilder(command).inheritIO().start();
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        // the console closes connections through the broker's monitoring port with this token; it
+        // travels in the environment, not on the command line where every local user could read it
+        byte[] secret = new byte[24];
+        new java.security.SecureRandom().nextBytes(secret);
+        builder.environment().put("NATSEE_ADMIN_TOKEN", java.util.HexFormat.of().formatHex(secret));
+        server = builder.start();
 
         String account = firstPassword == null ? ""
                 : "  first operator       user " + AdminAccount.USER + ", password " + firstPassword

@@ -4,6 +4,7 @@ import io.natsee.broker.Broker;
 import io.natsee.broker.BrokerOptions;
 import io.natsee.broker.BrokerDefaults;
 import io.natsee.broker.config.ConfigException;
+import io.natsee.broker.ConnectionControl;
 import io.natsee.broker.monitor.MonitorHttpServer;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -102,6 +103,10 @@ public class BrokerLifecycle {
         }
         MonitorHttpServer http = new MonitorHttpServer(broker.monitor(), options.httpHost(), options.httpPort(), threads,
                 "natsee-broker (nats-server " + BrokerDefaults.VERSION + " compatible)");
+        String token = adminToken();
+        if (token != null) {
+            http.allowClosingConnections(new ConnectionControl(broker)::close, token);
+        }
         try {
             http.start();
         } catch (IOException e) {
@@ -111,6 +116,20 @@ public class BrokerLifecycle {
         InetSocketAddress bound = http.address();
         LOG.info(() -> "NATS broker monitoring on http://" + options.httpHost() + ":" + bound.getPort());
         return http;
+    }
+
+    /**
+     * The bearer token that lets the admin console close connections through the monitoring port
+     * ({@code POST /connz/close}): system property {@code nats.admin_token}, else the environment
+     * variable {@code NATSEE_ADMIN_TOKEN} (the stack sets it per start); without one the endpoint is
+     * not served.
+     */
+    static String adminToken() {
+        String token = System.getProperty("nats.admin_token");
+        if (token == null || token.isBlank()) {
+            token = System.getenv("NATSEE_ADMIN_TOKEN");
+        }
+        return token == null || token.isBlank() ? null : token.trim();
     }
 
     @PreDestroy
