@@ -116,6 +116,10 @@ public final class StreamingServer implements AutoCloseable {
             throw e;
         }
         state.every(state::flushIfNeeded, FLUSH_INTERVAL.toNanos());
+        Duration housekeeping = Housekeeping.period(options.limits());
+        if (housekeeping != null) {
+            state.every(new Housekeeping(state)::run, housekeeping.toNanos());
+        }
         Dispatcher requests = nats.createDispatcher();
         requests.subscribe(subjects.discover(), message -> engine.post(() -> clients.connect(message)));
         requests.subscribe(subjects.close(), message -> engine.post(() -> clients.close(message)));
