@@ -53,15 +53,16 @@ final class ServerProcess implements AutoCloseable {
         return server;
     }
 
-    /** The reference nats-server on a port, or null when it is not installed. */
-    static ServerProcess natsServer(int port) throws IOException, InterruptedException {
+    /** The reference nats-server on a port (more flags after it), or null when it is not installed. */
+    static ServerProcess natsServer(int port, String... more) throws IOException, InterruptedException {
         Path binary = Path.of("/usr/sbin/nats-server");
         String found = Files.isExecutable(binary) ? binary.toString() : which("nats-server");
         if (found == null) {
             return null;
         }
-        ServerProcess server = new ServerProcess(List.of(found, "-a", "127.0.0.1", "-p", String.valueOf(port)),
-                "Server is ready");
+        List<String> command = new ArrayList<>(List.of(found, "-a", "127.0.0.1", "-p", String.valueOf(port)));
+        command.addAll(List.of(more));
+        ServerProcess server = new ServerProcess(command, "Server is ready");
         server.awaitReady();
         return server;
     }

@@ -120,19 +120,19 @@ public final class StreamingServer implements AutoCloseable {
         if (housekeeping != null) {
             state.every(new Housekeeping(state)::run, housekeeping.toNanos());
         }
-        Dispatcher requests = nats.createDispatcher();
-        requests.subscribe(subjects.discover(), message -> engine.post(() -> clients.connect(message)));
-        requests.subscribe(subjects.close(), message -> engine.post(() -> clients.close(message)));
-        requests.subscribe(subjects.pings(), message -> engine.post(() -> clients.ping(message)));
-        requests.subscribe(subjects.subscribe(), message -> engine.post(() -> subscriptions.subscribe(message)));
-        requests.subscribe(subjects.unsubscribe(),
+        // One dispatcher for every subject: a client's acks, publishes and requests reach the engine in the order
+        // the client sent them (an ack before the subscription close that follows it).
+        Dispatcher inbound = nats.createDispatcher();
+        inbound.subscribe(subjects.discover(), message -> engine.post(() -> clients.connect(message)));
+        inbound.subscribe(subjects.close(), message -> engine.post(() -> clients.close(message)));
+        inbound.subscribe(subjects.pings(), message -> engine.post(() -> clients.ping(message)));
+        inbound.subscribe(subjects.subscribe(), message -> engine.post(() -> subscriptions.subscribe(message)));
+        inbound.subscribe(subjects.unsubscribe(),
                 message -> engine.post(() -> subscriptions.unsubscribe(message, false)));
-        requests.subscribe(subjects.subscriptionClose(),
+        inbound.subscribe(subjects.subscriptionClose(),
                 message -> engine.post(() -> subscriptions.unsubscribe(message, true)));
-        Dispatcher publishes = nats.createDispatcher(engine::postPublish);
-        publishes.subscribe(subjects.publish() + ".>");
-        Dispatcher acks = nats.createDispatcher(message -> engine.post(() -> deliveries.ack(message)));
-        acks.subscribe(subjects.acks() + ".>");
+        inbound.subscribe(subjects.publish() + ".>", engine::postPublish);
+        inbound.subscribe(subjects.acks() + ".>", message -> engine.post(() -> deliveries.ack(message)));
         try {
             nats.flush(Duration.ofSeconds(5));
         } catch (java.util.concurrent.TimeoutException e) {
