@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The streaming benchmark: the Java streaming client io.nats:java-nats-streaming 2.2.3 against
 # bin/natsee-streaming (side-car broker, bound to 127.0.0.1), once with the memory store and once
-# with the file store (--file_sync true, one fsync per flush, the default). For each store:
+# with the file store (--file_sync=true, one fsync per flush, the default). For each store:
 # acknowledged async publishes per second (200k messages after 2k warm-up, 16 B and 1 KiB, the
 # median of RUNS runs, each run the messages divided by the time until the last ack), the sync
 # round trip (blocking publishes one at a time), the delivery rate to a new durable subscriber
@@ -112,7 +112,7 @@ IFS=',' read -r -a store_list <<<"$stores"
 for store in "${store_list[@]}"; do
     case "$store" in
         MEMORY) start_server memory -cid bench ;;
-        FILE) mkdir -p "$work/data"; start_server file -cid bench -st FILE --dir "$work/data" --file_sync true ;;
+        FILE) mkdir -p "$work/data"; start_server file -cid bench -st FILE --dir "$work/data" --file_sync=true ;;
         *) echo "unknown store $store" >&2; exit 1 ;;
     esac
     echo "== $store store ($count messages per run, $runs runs)" >&2

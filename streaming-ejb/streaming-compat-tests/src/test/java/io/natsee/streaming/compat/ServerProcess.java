@@ -92,7 +92,11 @@ final class ServerProcess implements AutoCloseable {
     }
 
     void awaitReady() throws InterruptedException {
-        if (!ready.await(30, TimeUnit.SECONDS)) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!ready.await(100, TimeUnit.MILLISECONDS) && process.isAlive() && System.nanoTime() < deadline) {
+            // waiting for the ready line, or for the process to end
+        }
+        if (ready.getCount() > 0) {
             close();
             throw new IllegalStateException("the server did not become ready: " + lines);
         }
