@@ -2,8 +2,8 @@
 # The streaming benchmark: the Java streaming client io.nats:java-nats-streaming 2.2.3 against
 # bin/natsee-streaming (side-car broker, bound to 127.0.0.1), once with the memory store and once
 # with the file store (--file_sync=true, one fsync per flush, the default). For each store:
-# acknowledged async publishes per second (200k messages after 2k warm-up, 16 B and 1 KiB, the
-# median of RUNS runs, each run the messages divided by the time until the last ack), the sync
+# acknowledged async publishes per second (200k messages after a warm-up of WARMUP messages that
+# lets the JIT compile the client and the server, 16 B and 1 KiB, the median of RUNS runs, each run the messages divided by the time until the last ack), the sync
 # round trip (blocking publishes one at a time), the delivery rate to a new durable subscriber
 # reading 200k stored messages, and the server's resident memory (VmRSS and peak VmHWM).
 # Then the client's own ceiling: the same async runs against a stand-in that acknowledges every
@@ -13,16 +13,20 @@
 # Usage: bench/streaming-bench.sh        (a few minutes; hold the benchmark lock while it runs)
 # Environment:
 #   COUNT    messages per measured run (default 200000)
-#   RUNS     async runs per payload size (default 3)
+#   RUNS     async runs per payload size (default 5)
+#   WARMUP   async 16-byte publishes before the measured runs (default 100000)
 #   STORES   which stores, comma-separated MEMORY,FILE (default both)
 #   STANDIN  1 also measures the stand-in (default 1)
 #   BUILD    1 builds the jar and the benchmark classes first (default: only when missing)
-#   NATSEE_JAVA_OPTS  JVM options of the server (bin/natsee-streaming's defaults otherwise)
+#   NATSEE_JAVA_OPTS  JVM options of the server (default: ParallelGC, -Xmx3g: the memory store keeps
+#            every run's messages, about 1.3 GB with the defaults, on the heap)
 set -euo pipefail
 
+export NATSEE_JAVA_OPTS="${NATSEE_JAVA_OPTS:--XX:+UseParallelGC -Xms64m -Xmx3g -XX:+ExitOnOutOfMemoryError}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 count="${COUNT:-200000}"
-runs="${RUNS:-3}"
+runs="${RUNS:-5}"
+warmup="${WARMUP:-100000}"
 stores="${STORES:-MEMORY,FILE}"
 standin="${STANDIN:-1}"
 compat="$root/streaming-ejb/streaming-compat-tests"
@@ -117,7 +121,7 @@ for store in "${store_list[@]}"; do
     esac
     echo "== $store store ($count messages per run, $runs runs)" >&2
     "$java" -Xmx512m -cp "$client_cp" io.natsee.streaming.compat.bench.StreamingBench --url "$server_url" \
-        --cluster bench --count "$count" --runs "$runs" | tee "$work/$store.out" >&2
+        --cluster bench --count "$count" --runs "$runs" --warmup "$warmup" | tee "$work/$store.out" >&2
     result[$store,rss]="$(( $(rss_kib "$server_pid" VmRSS) / 1024 ))"
     result[$store,hwm]="$(( $(rss_kib "$server_pid" VmHWM) / 1024 ))"
     for key in async_16 async_1024 async_16_runs async_1024_runs sync_round_trip_us sync_per_second deliver_durable; do
@@ -134,7 +138,7 @@ if [[ "$standin" == "1" ]]; then
     wait_for "$work/standin.log" "ready"
     echo "== stand-in (acks without storing)" >&2
     "$java" -Xmx512m -cp "$client_cp" io.natsee.streaming.compat.bench.StreamingBench --url "$server_url" \
-        --cluster standin --count "$count" --runs "$runs" --phases async | tee "$work/standin.out" >&2
+        --cluster standin --count "$count" --runs "$runs" --warmup "$warmup" --phases async | tee "$work/standin.out" >&2
     result[STANDIN,async_16]="$(value "$work/standin.out" async_16)"
     result[STANDIN,async_1024]="$(value "$work/standin.out" async_1024)"
     result[STANDIN,async_16_runs]="$(value "$work/standin.out" async_16_runs)"
