@@ -21,6 +21,10 @@ abstract class CompactedLog implements Durable {
 
     static final int HEADER = 0x10;
     static final int VERSION = 1;
+    /** Bytes of the header record: frame, type, magic, version. */
+    static final int HEADER_BYTES = RecordLog.FRAME + 1 + 4 + 4;
+    /** Size above which a mostly obsolete log is compacted without waiting for the interval. */
+    static final long FORCED_COMPACTION_SIZE = 64L * 1024 * 1024;
     private static final System.Logger LOG = System.getLogger(FileStore.class.getName());
 
     protected final FileStore store;
@@ -81,6 +85,10 @@ abstract class CompactedLog implements Durable {
             if (header[0]) {
                 log = RecordLog.open(path, result.validEnd(), options.bufferSize());
                 return;
+            }
+            if (!FileUtil.tornAtCreation(path, HEADER_BYTES)) {
+                throw new CorruptStoreException(path + ": no header record (" + result.problem()
+                        + "); not a file of this store");
             }
             Files.delete(path);
         }
@@ -146,13 +154,23 @@ abstract class CompactedLog implements Durable {
         batch.logs.add(log);
     }
 
+    /**
+     * Whether to compact now: when the options say so (size, fragmentation, interval), and also
+     * before the interval is over when the log is both large ({@value #FORCED_COMPACTION_SIZE}
+     * bytes) and mostly obsolete (ten times its live state), so that a high ack rate cannot grow
+     * it without bound between two compactions.
+     */
     private boolean compactionDue() {
         if (!options.compactEnabled()) {
             return false;
         }
         long size = log.position();
+        long live = liveBytes();
+        if (size >= FORCED_COMPACTION_SIZE && size > 10 * live) {
+            return true;
+        }
         return size >= options.compactMinSize()
-                && (size - liveBytes()) * 100 >= (long) options.compactFragmentation() * size
+                && (size - live) * 100 >= (long) options.compactFragmentation() * size
                 && System.nanoTime() - lastCompaction >= options.compactInterval().toNanos();
     }
 
@@ -200,6 +218,9 @@ abstract class CompactedLog implements Durable {
             return;
         }
         closed = true;
+        if (log == null) {
+            return; // never opened
+        }
         try {
             log.writeOut();
         } catch (IOException e) {

@@ -32,6 +32,8 @@ final class FileMsgStore implements MsgStore, Durable {
     static final int FLOOR = 2;
     static final int SEGMENT_MAGIC = 0x4E45_4D53; // "NEMS"
     static final int VERSION = 1;
+    /** Bytes of a segment's header record: frame, type, magic, version, start last, floor. */
+    static final int HEADER_BYTES = RecordLog.FRAME + 1 + 4 + 4 + 8 + 8;
     /** Payload bytes of a message record besides reply and data: type, sequence, timestamp, floor, reply length. */
     static final int MESSAGE_OVERHEAD = 1 + 8 + 8 + 8 + 4;
     private static final int CACHE_SIZE = 1024;
@@ -91,7 +93,9 @@ final class FileMsgStore implements MsgStore, Durable {
 
     private void afterRecovery() throws IOException {
         if (segments.isEmpty()) {
-            segments.add(newSegment(1, 0, 0));
+            Segment segment = newSegment(1, 0, 0);
+            segment.log.writeOut();
+            segments.add(segment);
             directoryChanged = true;
         }
         active = segments.get(segments.size() - 1);

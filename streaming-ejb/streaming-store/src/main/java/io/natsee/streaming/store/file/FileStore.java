@@ -14,10 +14,15 @@ import io.natsee.streaming.store.StoreException;
 import io.natsee.streaming.store.StoreLimits;
 import io.natsee.streaming.store.TooManyChannelsException;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -28,6 +33,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -64,10 +75,15 @@ public final class FileStore implements Store {
     private final StoreLock lock;
     private final ClientLog clients;
     private final AtomicLong subscriptionIds = new AtomicLong();
+    /** Open channels in creation order; guarded by this store's lock. */
     private final Map<String, OpenChannel> channels = new LinkedHashMap<>();
+    /** The same channels for lookups without the lock (the publish path must not wait for a creation's fsyncs). */
+    private final Map<String, OpenChannel> lookup = new ConcurrentHashMap<>();
     private final Set<Durable> dirty = ConcurrentHashMap.newKeySet();
     private final GroupCommit commit = new GroupCommit(this::flushRound);
     private final RecoveredState recovered;
+    /** Runs the fsyncs of one flush in parallel; null with one sync thread. */
+    private final ThreadPoolExecutor syncPool;
     private volatile StoreLimits limits;
     private long nextChannelOrder = 1;
     private volatile boolean closed;
@@ -80,6 +96,20 @@ public final class FileStore implements Store {
      * @throws StoreException on an I/O error
      */
     public FileStore(Path root, StoreLimits limits, FileStoreOptions options) {
+        this(root, limits, options, null);
+    }
+
+    /**
+     * Opens (or creates) the store in {@code root}, with the sync threads
+     * ({@link FileStoreOptions#syncThreads()}) made by {@code threads} (in an application server,
+     * its managed thread factory); null for daemon threads of this store's own. Threads exist
+     * only while flushes use them.
+     *
+     * @throws io.natsee.streaming.store.StoreLockedException if another process or store holds the directory
+     * @throws CorruptStoreException if flushed records cannot be recovered
+     * @throws StoreException on an I/O error
+     */
+    public FileStore(Path root, StoreLimits limits, FileStoreOptions options, ThreadFactory threads) {
         this.limits = limits.validate();
         this.options = options;
         this.root = root;
@@ -90,11 +120,15 @@ public final class FileStore implements Store {
             throw new StoreException("cannot create store directory " + root + ": " + e, e);
         }
         this.lock = StoreLock.acquire(root);
+        this.syncPool = options.syncThreads() <= 1 ? null : syncPool(root, options.syncThreads(), threads);
         this.clients = new ClientLog(this, root, options);
         try {
             this.recovered = recoverAll();
         } catch (IOException | RuntimeException e) {
             closeFiles();
+            if (syncPool != null) {
+                syncPool.shutdownNow();
+            }
             lock.close();
             if (e instanceof StoreException storeException) {
                 throw storeException;
@@ -106,6 +140,24 @@ public final class FileStore implements Store {
     /** A store with the default options. */
     public FileStore(Path root, StoreLimits limits) {
         this(root, limits, FileStoreOptions.DEFAULT);
+    }
+
+    private static ThreadPoolExecutor syncPool(Path root, int size,
+                                                                   ThreadFactory threads) {
+        ThreadFactory factory = threads;
+        if (factory == null) {
+            AtomicLong count = new AtomicLong();
+            String name = "natsee-file-sync-" + root.getFileName() + "-";
+            factory = task -> {
+                Thread thread = new Thread(task, name + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            };
+        }
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size,
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private RecoveredState recoverAll() throws IOException {
@@ -156,6 +208,7 @@ public final class FileStore implements Store {
         OpenChannel open = new OpenChannel(new Channel(name, messages, subscriptions, channelLimits), directory,
                 messages, subscriptions);
         channels.put(name, open);
+        lookup.put(name, open);
         return open;
     }
 
@@ -176,8 +229,8 @@ public final class FileStore implements Store {
         checkOpen();
         byte[] payload;
         try {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
             out.writeInt(SERVER_MAGIC);
             out.writeInt(1);
             for (String field : List.of(info.clusterId(), info.discoverSubject(), info.publishPrefix(),
@@ -210,7 +263,7 @@ public final class FileStore implements Store {
                 throw new CorruptStoreException(file + " is not a server info file of this version");
             }
             try {
-                java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(reader.rest()));
+                DataInputStream in = new DataInputStream(new ByteArrayInputStream(reader.rest()));
                 info[0] = new ServerInfoRecord(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
                         in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF());
             } catch (IOException e) {
@@ -234,7 +287,12 @@ public final class FileStore implements Store {
     }
 
     @Override
-    public synchronized Channel getOrCreateChannel(String name) {
+    public Channel getOrCreateChannel(String name) {
+        OpenChannel existing = lookup.get(name);
+        return existing != null ? existing.channel() : createChannel(name);
+    }
+
+    private synchronized Channel createChannel(String name) {
         OpenChannel existing = channels.get(name);
         if (existing != null) {
             return existing.channel();
@@ -278,8 +336,8 @@ public final class FileStore implements Store {
     }
 
     @Override
-    public synchronized Channel lookupChannel(String name) {
-        OpenChannel open = channels.get(name);
+    public Channel lookupChannel(String name) {
+        OpenChannel open = lookup.get(name);
         return open == null ? null : open.channel();
     }
 
@@ -301,11 +359,13 @@ public final class FileStore implements Store {
         }
         clients.recordIdFloorNow(subscriptionIds.get());
         channels.remove(name);
+        lookup.remove(name);
         open.messages().close();
         open.subscriptions().close();
         dirty.remove(open.messages());
         dirty.remove(open.subscriptions());
-        Path doomed = channelsDirectory.resolve(DELETED_PREFIX + open.directory().getFileName() + "-" + System.nanoTime());
+        Path doomed = channelsDirectory.resolve(DELETED_PREFIX + open.directory().getFileName() + "-"
+                + System.nanoTime());
         try {
             Files.move(open.directory(), doomed, StandardCopyOption.ATOMIC_MOVE);
             if (options.sync()) {
@@ -355,15 +415,68 @@ public final class FileStore implements Store {
         if (!options.sync()) {
             return;
         }
-        for (RecordLog log : batch.logs) {
+        forceAll(batch.logs);
+        for (Path directory : batch.directories) {
             try {
-                log.force();
-            } catch (ClosedChannelException e) {
-                // Closed since: compacted (the new file was synced) or its channel was deleted.
+                FileUtil.syncDirectory(directory);
+            } catch (NoSuchFileException e) {
+                // The channel was deleted meanwhile.
             }
         }
-        for (Path directory : batch.directories) {
-            FileUtil.syncDirectory(directory);
+    }
+
+    /** Forces the logs, in parallel on the sync pool when there are several; rethrows the first failure. */
+    private void forceAll(List<RecordLog> logs) throws IOException {
+        if (syncPool == null || logs.size() < 2) {
+            for (RecordLog log : logs) {
+                force(log);
+            }
+            return;
+        }
+        List<Future<?>> pending = new ArrayList<>(logs.size() - 1);
+        for (int i = 1; i < logs.size(); i++) {
+            RecordLog log = logs.get(i);
+            pending.add(syncPool.submit(() -> {
+                force(log);
+                return null;
+            }));
+        }
+        IOException failure = null;
+        try {
+            force(logs.get(0));
+        } catch (IOException e) {
+            failure = e;
+        }
+        boolean interrupted = false;
+        for (Future<?> future : pending) {
+            while (true) {
+                try {
+                    future.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof IOException io ? io
+                                : new IOException("fsync failed: " + e.getCause(), e.getCause());
+                    }
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static void force(RecordLog log) throws IOException {
+        try {
+            log.force();
+        } catch (ClosedChannelException e) {
+            // Closed since: compacted (the new file was synced) or its channel was deleted.
         }
     }
 
@@ -383,6 +496,9 @@ public final class FileStore implements Store {
         }
         synchronized (this) {
             closeFiles();
+        }
+        if (syncPool != null) {
+            syncPool.shutdown();
         }
         lock.close();
     }

@@ -32,12 +32,17 @@ import java.util.Objects;
  * @param compactEnabled whether the subscription and client logs are compacted (default true)
  * @param compactFragmentation percentage of a log's bytes that must be obsolete before it is
  *        compacted (default 50)
- * @param compactInterval minimum time between two compactions of the same log (default 5 minutes)
+ * @param compactInterval minimum time between two compactions of the same log (default 5 minutes);
+ *        a log over 64 MiB holding ten times its live state is compacted regardless
  * @param compactMinSize size in bytes below which a log is never compacted (default 1 MiB)
+ * @param syncThreads threads that fsync the files of one flush in parallel when it wrote several
+ *        (default 8; 1 syncs them one after the other in the flushing thread). Not in the reference,
+ *        whose flush syncs file after file: fsyncs of different files overlap well on most disks.
  */
 public record FileStoreOptions(boolean sync, long sliceMaxMsgs, long sliceMaxBytes, Duration sliceMaxAge,
                                int bufferSize, boolean crcCheck, boolean truncateBadEof, boolean compactEnabled,
-                               int compactFragmentation, Duration compactInterval, long compactMinSize) {
+                               int compactFragmentation, Duration compactInterval, long compactMinSize,
+                               int syncThreads) {
 
     /** Default of {@code sync}: fsync on every flush, as the reference's {@code file_sync}. */
     public static final boolean DEFAULT_SYNC = true;
@@ -54,10 +59,21 @@ public record FileStoreOptions(boolean sync, long sliceMaxMsgs, long sliceMaxByt
     /** Default of {@code compactMinSize}: 1 MiB, the reference's. */
     public static final long DEFAULT_COMPACT_MIN_SIZE = 1024 * 1024;
 
+    /** Default of {@code syncThreads}. */
+    public static final int DEFAULT_SYNC_THREADS = 8;
+
     /** The defaults. */
     public static final FileStoreOptions DEFAULT = new FileStoreOptions(DEFAULT_SYNC, 0, DEFAULT_SLICE_MAX_BYTES,
             Duration.ZERO, DEFAULT_BUFFER_SIZE, true, false, true, DEFAULT_COMPACT_FRAGMENTATION,
-            DEFAULT_COMPACT_INTERVAL, DEFAULT_COMPACT_MIN_SIZE);
+            DEFAULT_COMPACT_INTERVAL, DEFAULT_COMPACT_MIN_SIZE, DEFAULT_SYNC_THREADS);
+
+    /** The options without {@code syncThreads} (which takes its default). */
+    public FileStoreOptions(boolean sync, long sliceMaxMsgs, long sliceMaxBytes, Duration sliceMaxAge,
+                            int bufferSize, boolean crcCheck, boolean truncateBadEof, boolean compactEnabled,
+                            int compactFragmentation, Duration compactInterval, long compactMinSize) {
+        this(sync, sliceMaxMsgs, sliceMaxBytes, sliceMaxAge, bufferSize, crcCheck, truncateBadEof, compactEnabled,
+                compactFragmentation, compactInterval, compactMinSize, DEFAULT_SYNC_THREADS);
+    }
 
     /** Checks the ranges and normalises null durations. */
     public FileStoreOptions {
@@ -83,35 +99,45 @@ public record FileStoreOptions(boolean sync, long sliceMaxMsgs, long sliceMaxByt
         if (compactInterval.isNegative() || compactMinSize < 0) {
             throw new IllegalArgumentException("file compact interval and min size cannot be negative");
         }
+        if (syncThreads < 1) {
+            throw new IllegalArgumentException("file sync threads must be at least 1 (" + syncThreads + ")");
+        }
+    }
+
+    /** This with another number of sync threads. */
+    public FileStoreOptions withSyncThreads(int value) {
+        return new FileStoreOptions(sync, sliceMaxMsgs, sliceMaxBytes, sliceMaxAge, bufferSize, crcCheck,
+                truncateBadEof, compactEnabled, compactFragmentation, compactInterval, compactMinSize, value);
     }
 
     /** This with another sync policy. */
     public FileStoreOptions withSync(boolean value) {
         return new FileStoreOptions(value, sliceMaxMsgs, sliceMaxBytes, sliceMaxAge, bufferSize, crcCheck,
-                truncateBadEof, compactEnabled, compactFragmentation, compactInterval, compactMinSize);
+                truncateBadEof, compactEnabled, compactFragmentation, compactInterval, compactMinSize, syncThreads);
     }
 
     /** This with other slice limits. */
     public FileStoreOptions withSlice(long maxMsgs, long maxBytes, Duration maxAge) {
         return new FileStoreOptions(sync, maxMsgs, maxBytes, maxAge, bufferSize, crcCheck,
-                truncateBadEof, compactEnabled, compactFragmentation, compactInterval, compactMinSize);
+                truncateBadEof, compactEnabled, compactFragmentation, compactInterval, compactMinSize, syncThreads);
     }
 
     /** This with another buffer size. */
     public FileStoreOptions withBufferSize(int value) {
         return new FileStoreOptions(sync, sliceMaxMsgs, sliceMaxBytes, sliceMaxAge, value, crcCheck,
-                truncateBadEof, compactEnabled, compactFragmentation, compactInterval, compactMinSize);
+                truncateBadEof, compactEnabled, compactFragmentation, compactInterval, compactMinSize, syncThreads);
     }
 
     /** This with other recovery checks. */
     public FileStoreOptions withRecovery(boolean checkCrc, boolean truncateBadEofValue) {
         return new FileStoreOptions(sync, sliceMaxMsgs, sliceMaxBytes, sliceMaxAge, bufferSize, checkCrc,
-                truncateBadEofValue, compactEnabled, compactFragmentation, compactInterval, compactMinSize);
+                truncateBadEofValue, compactEnabled, compactFragmentation, compactInterval, compactMinSize,
+                syncThreads);
     }
 
     /** This with other compaction settings. */
     public FileStoreOptions withCompaction(boolean enabled, int fragmentation, Duration interval, long minSize) {
         return new FileStoreOptions(sync, sliceMaxMsgs, sliceMaxBytes, sliceMaxAge, bufferSize, crcCheck,
-                truncateBadEof, enabled, fragmentation, interval, minSize);
+                truncateBadEof, enabled, fragmentation, interval, minSize, syncThreads);
     }
 }

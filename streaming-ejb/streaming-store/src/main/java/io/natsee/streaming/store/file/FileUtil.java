@@ -56,6 +56,27 @@ final class FileUtil {
         }
     }
 
+    /**
+     * Whether a file whose first record (its header) is not readable was torn while being created
+     * (no longer than a header, or zeros only, as a crash of the machine can leave it) rather than
+     * being something else that must not be deleted.
+     */
+    static boolean tornAtCreation(Path file, int headerBytes) throws IOException {
+        long size = Files.size(file);
+        if (size <= headerBytes) {
+            return true;
+        }
+        if (size > 1024 * 1024) {
+            return false;
+        }
+        for (byte b : Files.readAllBytes(file)) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Deletes a directory tree; missing entries are fine. */
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {

@@ -29,8 +29,11 @@ final class RecordLog {
 
     /** Bytes of the frame before each payload. */
     static final int FRAME = 8;
-    /** Largest payload accepted; a bigger length read during recovery is a torn or bad record. */
-    static final int MAX_PAYLOAD = 256 * 1024 * 1024;
+    /**
+     * Largest payload accepted: NATS caps a message at 64 MiB, plus room for the reply subject and
+     * the fields; a bigger length read during recovery is a torn or bad record.
+     */
+    static final int MAX_PAYLOAD = 65 * 1024 * 1024;
     private static final int INITIAL_BUFFER = 4096;
     private static final int SHRINK_ABOVE = 256 * 1024;
 

@@ -57,7 +57,8 @@ final class SegmentRecovery {
                         + e.getMessage(), e);
             }
             if (scan.segment == null) {
-                if (!lastFile && result.fileSize() > 0 && !options.truncateBadEof()) {
+                if ((!lastFile && result.fileSize() > 0 && !options.truncateBadEof())
+                        || !FileUtil.tornAtCreation(path, FileMsgStore.HEADER_BYTES)) {
                     throw corrupt(path, result);
                 }
                 LOG.log(System.Logger.Level.WARNING, "channel {0}: removed segment {1} without a complete header "

@@ -21,6 +21,8 @@ import java.time.Duration;
  */
 public final class CrashWriter {
 
+    private static final long MAX_LIFETIME_MILLIS = 60_000;
+
     private CrashWriter() {
     }
 
@@ -80,6 +82,20 @@ public final class CrashWriter {
             }, "crash-writer-" + t);
             writer.start();
         }
-        Thread.sleep(Long.MAX_VALUE);
+        // Bounded on its own: stops when the test's end of the pipe closes or after a minute.
+        Thread watchdog = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // Nothing is sent; EOF means the parent is gone.
+                }
+            } catch (java.io.IOException e) {
+                // Treated as EOF.
+            }
+            Runtime.getRuntime().halt(3);
+        }, "crash-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        Thread.sleep(MAX_LIFETIME_MILLIS);
+        Runtime.getRuntime().halt(2);
     }
 }

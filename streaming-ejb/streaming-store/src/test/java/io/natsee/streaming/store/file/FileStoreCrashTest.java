@@ -3,6 +3,7 @@ package io.natsee.streaming.store.file;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.natsee.streaming.store.MsgStore;
@@ -92,6 +93,14 @@ class FileStoreCrashTest {
         reader.start();
         try {
             assertTrue(ready.await(30, TimeUnit.SECONDS), "the child did not start");
+            if (run == 1) {
+                // While the child holds the store, this process cannot open it.
+                io.natsee.streaming.store.StoreLockedException locked = assertThrows(
+                        io.natsee.streaming.store.StoreLockedException.class,
+                        () -> new FileStore(directory, StoreLimits.UNLIMITED));
+                assertTrue(locked.getMessage().contains("another process (pid " + process.pid() + ")"),
+                        locked.getMessage());
+            }
             Thread.sleep(killAfterMillis);
         } finally {
             process.destroyForcibly();

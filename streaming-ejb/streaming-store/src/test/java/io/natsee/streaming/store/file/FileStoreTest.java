@@ -42,8 +42,8 @@ class FileStoreTest extends StoreContractTest {
 
     @Override
     protected Store newStore(StoreLimits limits) {
-        return new FileStore(temporary.resolve("store" + stores.incrementAndGet()), limits,
-                FileStoreOptions.DEFAULT.withSync(false));
+        // The default options: fsync on every flush, as in production.
+        return new FileStore(temporary.resolve("store" + stores.incrementAndGet()), limits, FileStoreOptions.DEFAULT);
     }
 
     private static byte[] bytes(String text) {
