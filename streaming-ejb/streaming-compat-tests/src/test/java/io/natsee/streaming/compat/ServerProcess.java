@@ -41,27 +41,42 @@ final class ServerProcess implements AutoCloseable {
 
     /** Our streaming server: {@code java -jar natsee-streaming.jar ARGS}, ready when it prints its ready line. */
     static ServerProcess streaming(String... args) throws IOException, InterruptedException {
+        ServerProcess server = startStreaming(args);
+        server.awaitReady();
+        return server;
+    }
+
+    /** Our streaming server, started without waiting for it to be ready (see {@link #awaitExit}). */
+    static ServerProcess startStreaming(String... args) throws IOException {
         String jar = System.getProperty("natsee.streaming.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("the launcher jar is missing: " + jar);
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar));
+                "-Xmx256m", "-XX:+UseParallelGC", "-jar", jar));
         command.addAll(List.of(args));
-        ServerProcess server = new ServerProcess(command, "Streaming Server is ready");
-        server.awaitReady();
-        return server;
+        return new ServerProcess(command, "Streaming Server is ready");
     }
 
-    /** The reference nats-server on a port, or null when it is not installed. */
-    static ServerProcess natsServer(int port) throws IOException, InterruptedException {
+    /** Waits for the process to end by itself; its exit code, or -1 after the timeout (then it is killed). */
+    int awaitExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            kill();
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    /** The reference nats-server on a port (more flags after it), or null when it is not installed. */
+    static ServerProcess natsServer(int port, String... more) throws IOException, InterruptedException {
         Path binary = Path.of("/usr/sbin/nats-server");
         String found = Files.isExecutable(binary) ? binary.toString() : which("nats-server");
         if (found == null) {
             return null;
         }
-        ServerProcess server = new ServerProcess(List.of(found, "-a", "127.0.0.1", "-p", String.valueOf(port)),
-                "Server is ready");
+        List<String> command = new ArrayList<>(List.of(found, "-a", "127.0.0.1", "-p", String.valueOf(port)));
+        command.addAll(List.of(more));
+        ServerProcess server = new ServerProcess(command, "Server is ready");
         server.awaitReady();
         return server;
     }
@@ -76,8 +91,12 @@ final class ServerProcess implements AutoCloseable {
         return null;
     }
 
-    private void awaitReady() throws InterruptedException {
-        if (!ready.await(30, TimeUnit.SECONDS)) {
+    void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!ready.await(100, TimeUnit.MILLISECONDS) && process.isAlive() && System.nanoTime() < deadline) {
+            // waiting for the ready line, or for the process to end
+        }
+        if (ready.getCount() > 0) {
             close();
             throw new IllegalStateException("the server did not become ready: " + lines);
         }

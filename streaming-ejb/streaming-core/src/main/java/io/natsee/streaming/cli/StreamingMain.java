@@ -74,11 +74,13 @@ public final class StreamingMain {
             stopped.countDown();
         }, "streaming-shutdown"));
         try {
-            server.start();
+            // The monitoring port listens before the server prints its ready line, so that whoever waits for that
+            // line can read the monitoring at once.
             if (monitorPort > 0) {
                 String host = broker == null ? "0.0.0.0" : broker.host();
                 http.start(host == null || host.isEmpty() ? "0.0.0.0" : host, monitorPort);
             }
+            server.start();
             stopped.await();
         } catch (Exception e) {
             System.err.println("nats-streaming-server: " + e.getMessage());

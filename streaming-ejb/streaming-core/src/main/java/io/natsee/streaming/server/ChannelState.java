@@ -1,6 +1,10 @@
 package io.natsee.streaming.server;
 
+import io.natsee.streaming.store.Channel;
+import io.natsee.streaming.store.MsgStore;
+import io.natsee.streaming.store.MsgStoreState;
 import io.natsee.streaming.store.StoredMessage;
+import io.natsee.streaming.store.SubStore;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,26 +13,47 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A channel as the server serves it: its message log and its subscriptions (plain, durable, queue groups), and
- * the delivery of what each subscription may receive next. Touched only on the engine thread.
+ * A channel as the server serves it: the store's channel (message log and subscription records) and the
+ * subscriptions in memory (plain, durable, queue groups), with the delivery of what each subscription may
+ * receive next. Touched only on the engine thread.
  */
 final class ChannelState {
     final String name;
-    final ChannelLog log;
+    final Channel stored;
+    final MsgStore log;
+    final SubStore subscriptions;
     /** Online subscriptions outside queue groups, in subscription order. */
     final List<Subscriber> plain = new ArrayList<>();
     /** Plain durables by {@link Subscriber#durableKey}, online or offline. */
     final Map<String, Subscriber> durables = new HashMap<>();
     /** Queue groups by name ({@code durable:group} for durable ones). */
     final Map<String, QueueGroup> groups = new LinkedHashMap<>();
+    /** When the channel last got a message or lost its last subscription (engine clock, ns). */
     long lastActivityNanos;
 
-    ChannelState(String name, ChannelLog log) {
-        this.name = name;
-        this.log = log;
+    ChannelState(Channel stored, long nowNanos) {
+        this.name = stored.name();
+        this.stored = stored;
+        this.log = stored.messages();
+        this.subscriptions = stored.subscriptions();
+        this.lastActivityNanos = nowNanos;
     }
 
-    /** Every subscription of this channel, online or offline (for monitoring and limits). */
+    /** The oldest sequence held, or {@code last + 1} when the log holds nothing (1 for a new channel). */
+    long firstSequence() {
+        long first = log.firstSequence();
+        return first == 0 ? 1 : first;
+    }
+
+    long lastSequence() {
+        return log.lastSequence();
+    }
+
+    MsgStoreState figures() {
+        return log.state();
+    }
+
+    /** Every subscription of this channel, online or offline (for monitoring). */
     List<Subscriber> allSubscriptions() {
         List<Subscriber> all = new ArrayList<>(plain);
         for (Subscriber durable : durables.values()) {
@@ -37,22 +62,22 @@ final class ChannelState {
             }
         }
         for (QueueGroup group : groups.values()) {
+            if (group.members.isEmpty() && group.shadow != null) {
+                all.add(group.shadow);
+            }
             all.addAll(group.members);
         }
         return all;
     }
 
+    /** Subscriptions as the store counts them: online ones, offline durables and suspended durable groups. */
     int subscriptionCount() {
-        int count = plain.size();
-        for (Subscriber durable : durables.values()) {
-            if (durable.offline) {
-                count++;
-            }
-        }
-        for (QueueGroup group : groups.values()) {
-            count += group.members.isEmpty() ? 1 : group.members.size();
-        }
-        return count;
+        return subscriptions.count();
+    }
+
+    /** Whether no subscription (online or offline) is left on the channel. */
+    boolean hasNoSubscription() {
+        return plain.isEmpty() && durables.isEmpty() && groups.isEmpty();
     }
 
     /** Sends what each online subscription may receive now. */
@@ -80,8 +105,7 @@ final class ChannelState {
             StoredMessage message = log.lookup(sequence);
             if (message == null) {
                 // Dropped by a limit: continue from the oldest message kept.
-                long first = log.firstSequence();
-                subscriber.lastSent = Math.max(sequence, first - 1);
+                subscriber.lastSent = Math.max(sequence, firstSequence() - 1);
                 continue;
             }
             subscriber.lastSent = sequence;
@@ -98,7 +122,7 @@ final class ChannelState {
             long sequence = group.lastSent + 1;
             StoredMessage message = log.lookup(sequence);
             if (message == null) {
-                group.lastSent = Math.max(sequence, log.firstSequence() - 1);
+                group.lastSent = Math.max(sequence, firstSequence() - 1);
                 continue;
             }
             group.lastSent = sequence;

@@ -9,6 +9,7 @@ import io.natsee.streaming.protocol.ConnectResponse;
 import io.natsee.streaming.protocol.Ping;
 import io.natsee.streaming.protocol.PingResponse;
 import io.natsee.streaming.store.ClientRecord;
+import io.natsee.streaming.store.StoreException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,8 +98,16 @@ final class ClientRequests {
         ClientState client = new ClientState(request.getClientID(), request.getHeartbeatInbox(),
                 request.getConnID().toByteArray(), request.getProtocol());
         state.clients.put(client.id, client);
-        state.storage.addClient(new ClientRecord(client.id, client.heartbeatInbox, client.connectionId,
-                client.protocol, request.getPingInterval(), request.getPingMaxOut()));
+        try {
+            state.store.addClient(new ClientRecord(client.id, client.heartbeatInbox, client.connectionId,
+                    client.protocol, request.getPingInterval(), request.getPingMaxOut()));
+            state.flushNow();
+        } catch (StoreException e) {
+            state.clients.remove(client.id);
+            LOG.log(System.Logger.Level.ERROR, "[Client:{0}] not stored: {1}", client.id, e.getMessage());
+            connectError(message, e.getMessage());
+            return;
+        }
         scheduleHeartbeat(client);
         ProtocolSubjects subjects = state.subjects;
         ConnectResponse.Builder response = ConnectResponse.newBuilder()
@@ -174,11 +183,13 @@ final class ClientRequests {
         }
         client.subscriptions.clear();
         state.clients.remove(client.id);
-        state.storage.removeClient(client.id);
+        state.store.deleteClient(client.id);
+        state.flushNow();
         LOG.log(System.Logger.Level.DEBUG, "[Client:{0}] Closed", client.id);
     }
 
-    private void scheduleHeartbeat(ClientState client) {
+    /** Starts the heartbeats of a client (a new one, or one recovered from the store). */
+    void scheduleHeartbeat(ClientState client) {
         client.heartbeat = state.schedule(() -> heartbeat(client), state.options.heartbeatInterval().toNanos());
     }
 

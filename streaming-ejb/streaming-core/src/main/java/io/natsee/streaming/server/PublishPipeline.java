@@ -5,6 +5,7 @@ import io.nats.client.Message;
 import io.natsee.streaming.protocol.PubAck;
 import io.natsee.streaming.protocol.PubMsg;
 import io.natsee.streaming.store.ChannelNames;
+import io.natsee.streaming.store.StoreException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,14 +22,14 @@ final class PublishPipeline {
     static final String INVALID_PUBLISH = "stan: invalid publish request";
 
     private final ServerState state;
-    private final SubscriptionRequests subscriptions;
+    private final Deliveries deliveries;
     private final List<String> ackSubjects = new ArrayList<>();
     private final List<String> ackGuids = new ArrayList<>();
     private final Set<ChannelState> touched = new LinkedHashSet<>();
 
-    PublishPipeline(ServerState state, SubscriptionRequests subscriptions) {
+    PublishPipeline(ServerState state, Deliveries deliveries) {
         this.state = state;
-        this.subscriptions = subscriptions;
+        this.deliveries = deliveries;
     }
 
     /** Caller is the engine thread. */
@@ -38,7 +39,19 @@ final class PublishPipeline {
             append(message, now);
         }
         if (!ackSubjects.isEmpty()) {
-            state.storage.flush();
+            try {
+                state.flushNow();
+            } catch (StoreException e) {
+                LOG.log(System.Logger.Level.ERROR, "the store failed to flush {0} publishes: {1}",
+                        ackSubjects.size(), e.getMessage());
+                for (int i = 0; i < ackSubjects.size(); i++) {
+                    refuse(ackSubjects.get(i), ackGuids.get(i), e.getMessage());
+                }
+                ackSubjects.clear();
+                ackGuids.clear();
+                touched.clear();
+                return;
+            }
             for (int i = 0; i < ackSubjects.size(); i++) {
                 String reply = ackSubjects.get(i);
                 if (reply != null && !reply.isEmpty()) {
@@ -48,7 +61,7 @@ final class PublishPipeline {
         }
         for (ChannelState channel : touched) {
             channel.lastActivityNanos = now;
-            channel.deliverAvailable(subscriptions);
+            channel.deliverAvailable(deliveries);
         }
         ackSubjects.clear();
         ackGuids.clear();
@@ -77,11 +90,13 @@ final class PublishPipeline {
         ChannelState channel;
         try {
             channel = state.channel(publish.getSubject());
-        } catch (Storage.LimitException e) {
+            channel.log.append(publish.getReply(), publish.getData().toByteArray(), now);
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.ERROR, "[Client:{0}] publish on {1} not stored: {2}",
+                    publish.getClientID(), publish.getSubject(), e.getMessage());
             refuse(message.getReplyTo(), publish.getGuid(), e.getMessage());
             return;
         }
-        channel.log.append(publish.getSubject(), publish.getReply(), publish.getData().toByteArray(), now);
         touched.add(channel);
         ackSubjects.add(message.getReplyTo());
         ackGuids.add(publish.getGuid());

@@ -2,19 +2,20 @@ package io.natsee.streaming.server;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * A queue group on one channel: its members share one position and each message goes to one member.
- * A durable group ({@code durable:group}) outlives its members' closing; touched only on the engine thread.
+ * A durable group ({@code durable:group}) outlives its members' closing: the last member to close stays as
+ * the group's offline {@link #shadow}, holding the position and the unacknowledged messages, and the next member
+ * to join takes it over. Touched only on the engine thread.
  */
 final class QueueGroup {
     final String name;
     final boolean durable;
     long lastSent;
     final List<Subscriber> members = new ArrayList<>();
-    /** Unacknowledged messages of members that left while nobody could take them over. */
-    final TreeMap<Long, Subscriber.Pending> orphaned = new TreeMap<>();
+    /** The offline record of a durable group without members, or null. */
+    Subscriber shadow;
     private int next;
 
     QueueGroup(String name, boolean durable) {
@@ -33,5 +34,16 @@ final class QueueGroup {
             }
         }
         return null;
+    }
+
+    /** The member with the fewest unacknowledged messages (members must not be empty). */
+    Subscriber leastBusy() {
+        Subscriber chosen = members.get(0);
+        for (Subscriber member : members) {
+            if (member.pending.size() < chosen.pending.size()) {
+                chosen = member;
+            }
+        }
+        return chosen;
     }
 }

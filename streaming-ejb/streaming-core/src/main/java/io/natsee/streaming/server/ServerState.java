@@ -1,11 +1,16 @@
 package io.natsee.streaming.server;
 
 import io.nats.client.Connection;
+import io.natsee.streaming.store.Store;
+import io.natsee.streaming.store.TooManyChannelsException;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ServerState {
     final StreamingOptions options;
     final ProtocolSubjects subjects;
-    final Storage storage;
+    final Store store;
     final Connection nats;
     final ScheduledExecutorService timers;
     final Clock clock;
@@ -24,53 +29,76 @@ final class ServerState {
     final Map<String, ClientState> clients = new LinkedHashMap<>();
     final Map<String, ChannelState> channels = new LinkedHashMap<>();
     /** Online subscriptions by ack inbox. */
-    final Map<String, Subscriber> byAckInbox = new java.util.HashMap<>();
+    final Map<String, Subscriber> byAckInbox = new HashMap<>();
     final AtomicLong inMsgs = new AtomicLong();
     final AtomicLong inBytes = new AtomicLong();
     final AtomicLong outMsgs = new AtomicLong();
     final AtomicLong outBytes = new AtomicLong();
-    private long nextSubscriptionId = 1;
+    /** Whether the store holds changes (acks, deliveries) not flushed yet; see {@link #flushLater()}. */
+    private boolean unflushed;
 
-    ServerState(StreamingOptions options, ProtocolSubjects subjects, Storage storage, Connection nats,
+    ServerState(StreamingOptions options, ProtocolSubjects subjects, Store store, Connection nats,
                 ScheduledExecutorService timers, Clock clock, Engine engine) {
         this.options = options;
         this.subjects = subjects;
-        this.storage = storage;
+        this.store = store;
         this.nats = nats;
         this.timers = timers;
         this.clock = clock;
         this.engine = engine;
     }
 
-    long nextSubscriptionId() {
-        return nextSubscriptionId++;
-    }
-
-    void useSubscriptionIdsAbove(long id) {
-        nextSubscriptionId = Math.max(nextSubscriptionId, id + 1);
-    }
-
     long nowNanos() {
-        java.time.Instant now = clock.instant();
+        Instant now = clock.instant();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     /** Runs a task on the engine thread after a delay. */
-    java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+    ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
         return timers.schedule(() -> engine.post(task), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs a task on the engine thread at a fixed period. */
+    ScheduledFuture<?> every(Runnable task, long periodNanos) {
+        return timers.scheduleAtFixedRate(() -> engine.post(task), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     void publish(String subject, byte[] payload) {
         nats.publish(subject, payload);
     }
 
-    /** The channel, created on first use within the limits. */
-    ChannelState channel(String name) throws Storage.LimitException {
+    /**
+     * The channel, created in the store on first use.
+     *
+     * @throws TooManyChannelsException when max channels is reached
+     */
+    ChannelState channel(String name) {
         ChannelState channel = channels.get(name);
         if (channel == null) {
-            channel = new ChannelState(name, storage.channel(name));
+            channel = new ChannelState(store.getOrCreateChannel(name), nowNanos());
             channels.put(name, channel);
         }
         return channel;
+    }
+
+    /** Makes every change so far durable; for requests whose answer promises it (connect, subscribe, close). */
+    void flushNow() {
+        store.flush();
+        unflushed = false;
+    }
+
+    /**
+     * Notes a change whose loss in a crash costs only a redelivery (an ack, a delivery's position): it is made
+     * durable by the next flush, at the latest by the periodic one.
+     */
+    void flushLater() {
+        unflushed = true;
+    }
+
+    /** The periodic flush: flushes if something changed since the last flush. */
+    void flushIfNeeded() {
+        if (unflushed) {
+            flushNow();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.natsee.streaming.server;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.natsee.streaming.store.ChannelLimits;
+import io.natsee.streaming.store.MsgStoreState;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -82,8 +83,9 @@ public final class StreamingMonitor {
             long bytes = 0;
             for (ChannelState channel : s.channels.values()) {
                 subscriptions += channel.subscriptionCount();
-                msgs += channel.log.messageCount();
-                bytes += channel.log.byteCount();
+                MsgStoreState figures = channel.figures();
+                msgs += figures.messages();
+                bytes += figures.bytes();
             }
             Instant now = Instant.now();
             return new Serverz(s.options.clusterId(), server.serverId(), "0.23.2", "java" + Runtime.version(),
@@ -99,13 +101,14 @@ public final class StreamingMonitor {
             long msgs = 0;
             long bytes = 0;
             for (ChannelState channel : s.channels.values()) {
-                msgs += channel.log.messageCount();
-                bytes += channel.log.byteCount();
+                MsgStoreState figures = channel.figures();
+                msgs += figures.messages();
+                bytes += figures.bytes();
             }
             ChannelLimits global = s.options.limits().global();
             Limits limits = new Limits(s.options.limits().maxChannels(), global.maxMsgs(), global.maxBytes(),
                     global.maxAge().toNanos(), global.maxSubscriptions(), global.maxInactivity().toNanos());
-            return new Storez(s.options.clusterId(), server.serverId(), Instant.now().toString(), s.storage.type(),
+            return new Storez(s.options.clusterId(), server.serverId(), Instant.now().toString(), s.store.type(),
                     limits, msgs, bytes);
         });
     }
@@ -157,16 +160,10 @@ public final class StreamingMonitor {
             for (Subscriber subscriber : channel.allSubscriptions()) {
                 list.add(subz(subscriber));
             }
-            for (QueueGroup group : channel.groups.values()) {
-                if (group.members.isEmpty()) {
-                    list.add(new Subz("", "", "", group.name, "", group.durable, true, 0, 0, group.lastSent,
-                            group.orphaned.size(), false));
-                }
-            }
         }
-        ChannelLog log = channel.log;
-        long first = log.messageCount() == 0 ? 0 : log.firstSequence();
-        return new Channelz(channel.name, log.messageCount(), log.byteCount(), first, log.lastSequence(),
+        MsgStoreState figures = channel.figures();
+        long first = figures.messages() == 0 ? 0 : figures.firstSequence();
+        return new Channelz(channel.name, figures.messages(), figures.bytes(), first, figures.lastSequence(),
                 channel.subscriptionCount(), list);
     }
 
@@ -183,11 +180,10 @@ public final class StreamingMonitor {
 
     private static Subz subz(Subscriber subscriber) {
         String queue = subscriber.group == null ? "" : subscriber.group.name;
-        long lastSent = subscriber.group == null ? subscriber.lastSent : subscriber.group.lastSent;
         return new Subz(subscriber.clientId, subscriber.inbox, subscriber.ackInbox, queue,
                 subscriber.group == null ? subscriber.durableName : "", subscriber.isDurable(), subscriber.offline,
-                subscriber.maxInFlight, (int) subscriber.ackWait.toSeconds(), lastSent, subscriber.pending.size(),
-                subscriber.isStalled());
+                subscriber.maxInFlight, (int) subscriber.ackWait.toSeconds(), subscriber.position(),
+                subscriber.pending.size(), subscriber.isStalled());
     }
 
     private static <T> List<T> page(List<T> all, int offset, int limit) {

@@ -6,6 +6,9 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.natsee.broker.Broker;
 import io.natsee.broker.BrokerOptions;
+import io.natsee.streaming.store.RecoveredState;
+import io.natsee.streaming.store.ServerInfoRecord;
+import io.natsee.streaming.store.Store;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -25,6 +28,8 @@ public final class StreamingServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StreamingServer.class.getName());
     /** The line outside tools wait for, as the reference prints it. */
     public static final String READY_LINE = "Streaming Server is ready";
+    /** The longest an ack or a delivery's position stays unflushed (a crash then costs a redelivery only). */
+    static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
 
     private final StreamingOptions options;
     private final BrokerOptions brokerOptions;
@@ -36,7 +41,7 @@ public final class StreamingServer implements AutoCloseable {
     private Engine engine;
     private ScheduledExecutorService timers;
     private ServerState state;
-    private Storage storage;
+    private Store store;
     private Instant startTime;
 
     /** A server with the given options; {@code brokerOptions} configure the side-car broker (null: defaults). */
@@ -70,7 +75,14 @@ public final class StreamingServer implements AutoCloseable {
             }
             url = "nats://" + host + ":" + broker.port();
         }
-        storage = StorageFactory.open(options);
+        RecoveredState recovered;
+        try {
+            store = StorageFactory.open(options);
+            recovered = recoverAndInit();
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
         Options natsOptions = new Options.Builder()
                 .server(url)
                 .connectionName("_NSS-" + options.clusterId() + "-general")
@@ -88,23 +100,39 @@ public final class StreamingServer implements AutoCloseable {
         timers = Executors.newSingleThreadScheduledExecutor(threadFactory);
         engine = new Engine(threadFactory);
         ProtocolSubjects subjects = ProtocolSubjects.of(options.discoverPrefix(), options.clusterId());
-        state = new ServerState(options, subjects, storage, nats, timers, clock, engine);
-        SubscriptionRequests subscriptions = new SubscriptionRequests(state);
+        state = new ServerState(options, subjects, store, nats, timers, clock, engine);
+        Deliveries deliveries = new Deliveries(state);
+        SubscriptionRequests subscriptions = new SubscriptionRequests(state, deliveries);
         ClientRequests clients = new ClientRequests(state, subscriptions);
-        engine.start(new PublishPipeline(state, subscriptions));
-        Dispatcher requests = nats.createDispatcher();
-        requests.subscribe(subjects.discover(), message -> engine.post(() -> clients.connect(message)));
-        requests.subscribe(subjects.close(), message -> engine.post(() -> clients.close(message)));
-        requests.subscribe(subjects.pings(), message -> engine.post(() -> clients.ping(message)));
-        requests.subscribe(subjects.subscribe(), message -> engine.post(() -> subscriptions.subscribe(message)));
-        requests.subscribe(subjects.unsubscribe(),
+        engine.start(new PublishPipeline(state, deliveries));
+        ServerState serverState = state;
+        try {
+            engine.call(() -> {
+                new Recovery(serverState, clients, subscriptions, deliveries).restore(recovered);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        state.every(state::flushIfNeeded, FLUSH_INTERVAL.toNanos());
+        Duration housekeeping = Housekeeping.period(options.limits());
+        if (housekeeping != null) {
+            state.every(new Housekeeping(state)::run, housekeeping.toNanos());
+        }
+        // One dispatcher for every subject: a client's acks, publishes and requests reach the engine in the order
+        // the client sent them (an ack before the subscription close that follows it).
+        Dispatcher inbound = nats.createDispatcher();
+        inbound.subscribe(subjects.discover(), message -> engine.post(() -> clients.connect(message)));
+        inbound.subscribe(subjects.close(), message -> engine.post(() -> clients.close(message)));
+        inbound.subscribe(subjects.pings(), message -> engine.post(() -> clients.ping(message)));
+        inbound.subscribe(subjects.subscribe(), message -> engine.post(() -> subscriptions.subscribe(message)));
+        inbound.subscribe(subjects.unsubscribe(),
                 message -> engine.post(() -> subscriptions.unsubscribe(message, false)));
-        requests.subscribe(subjects.subscriptionClose(),
+        inbound.subscribe(subjects.subscriptionClose(),
                 message -> engine.post(() -> subscriptions.unsubscribe(message, true)));
-        Dispatcher publishes = nats.createDispatcher(engine::postPublish);
-        publishes.subscribe(subjects.publish() + ".>");
-        Dispatcher acks = nats.createDispatcher(message -> engine.post(() -> subscriptions.ack(message)));
-        acks.subscribe(subjects.acks() + ".>");
+        inbound.subscribe(subjects.publish() + ".>", engine::postPublish);
+        inbound.subscribe(subjects.acks() + ".>", message -> engine.post(() -> deliveries.ack(message)));
         try {
             nats.flush(Duration.ofSeconds(5));
         } catch (java.util.concurrent.TimeoutException e) {
@@ -114,8 +142,27 @@ public final class StreamingServer implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "Starting nats-streaming-server[{0}] version 0.23.2 (NATS EE)",
                 options.clusterId());
         LOG.log(System.Logger.Level.INFO, "Streaming Server Name: {0}", options.clusterId());
-        LOG.log(System.Logger.Level.INFO, "Message store is {0}", storage.type());
+        LOG.log(System.Logger.Level.INFO, "Message store is {0}", store.type());
         LOG.log(System.Logger.Level.INFO, READY_LINE);
+    }
+
+    /**
+     * What the store recovered, after checking that it belongs to this cluster id; then the server info of this
+     * run is stored.
+     */
+    private RecoveredState recoverAndInit() {
+        RecoveredState recovered = store.recover();
+        ServerInfoRecord stored = recovered.serverInfo();
+        if (stored != null && !stored.clusterId().equals(options.clusterId())) {
+            throw new IllegalStateException("cluster ID \"" + options.clusterId()
+                    + "\" does not match stored cluster ID \"" + stored.clusterId() + "\"");
+        }
+        ProtocolSubjects subjects = ProtocolSubjects.of(options.discoverPrefix(), options.clusterId());
+        store.init(new ServerInfoRecord(options.clusterId(), subjects.discover(), subjects.publish(),
+                subjects.subscribe(), subjects.unsubscribe(), subjects.close(), subjects.subscriptionClose(),
+                subjects.acks(), ""));
+        store.flush();
+        return recovered;
     }
 
     /** The side-car broker, or null in stand-alone mode. */
@@ -165,8 +212,12 @@ public final class StreamingServer implements AutoCloseable {
         if (timers != null) {
             timers.shutdownNow();
         }
-        if (storage != null) {
-            storage.close();
+        if (store != null) {
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "closing the store failed", e);
+            }
         }
         try {
             if (nats != null) {
@@ -180,7 +231,7 @@ public final class StreamingServer implements AutoCloseable {
         }
         nats = null;
         engine = null;
-        storage = null;
+        store = null;
         broker = null;
     }
 }

@@ -1,13 +1,16 @@
 package io.natsee.streaming.server;
 
+import io.natsee.streaming.store.SubscriptionRecord;
+
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * One subscription of a streaming client on a channel: where its messages go, what it has not acknowledged yet,
- * and, outside a queue group, how far it has been sent. Touched only on the server's engine thread.
+ * One subscription of a streaming client on a channel: its store record's id, where its messages go, what it has
+ * not acknowledged yet, and, outside a queue group, how far it has been sent. Touched only on the engine thread.
  */
 final class Subscriber {
 
@@ -22,11 +25,13 @@ final class Subscriber {
         }
     }
 
+    /** The id of its record in the channel's {@link io.natsee.streaming.store.SubStore}. */
     final long id;
-    final String clientId;
     final ChannelState channel;
     final String durableName;
     final QueueGroup group;
+    /** The owning client; {@code ""} for the offline shadow of a durable queue group. */
+    String clientId;
     String inbox;
     String ackInbox;
     int maxInFlight;
@@ -62,9 +67,28 @@ final class Subscriber {
         return pending.size() >= maxInFlight;
     }
 
+    /** The position this subscription delivers from: its own, or its queue group's. */
+    long position() {
+        return group == null ? lastSent : group.lastSent;
+    }
+
     /** The key of a plain durable: client id and durable name (the channel holds the map). */
     static String durableKey(String clientId, String durableName) {
         return clientId + "-" + durableName;
+    }
+
+    /** This subscription as the store keeps it. */
+    SubscriptionRecord record() {
+        return record(id, clientId, group == null ? "" : group.name, inbox, ackInbox, maxInFlight, ackWait,
+                durableName, position(), isDurable(), offline);
+    }
+
+    /** A record for a subscription not created yet (id 0, assigned by the store). */
+    static SubscriptionRecord record(long id, String clientId, String queueGroup, String inbox, String ackInbox,
+                                     int maxInFlight, Duration ackWait, String durableName, long lastSent,
+                                     boolean durable, boolean offline) {
+        return new SubscriptionRecord(id, clientId, queueGroup, inbox, ackInbox, maxInFlight,
+                (int) ackWait.toSeconds(), durableName, lastSent, durable, offline, Map.of());
     }
 
     void cancelTimer() {

@@ -3,24 +3,24 @@ package io.natsee.streaming.server;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.nats.client.Message;
 import io.nats.client.NUID;
-import io.natsee.streaming.protocol.Ack;
-import io.natsee.streaming.protocol.MsgProto;
 import io.natsee.streaming.protocol.StartPosition;
 import io.natsee.streaming.protocol.SubscriptionRequest;
 import io.natsee.streaming.protocol.SubscriptionResponse;
 import io.natsee.streaming.protocol.UnsubscribeRequest;
 import io.natsee.streaming.store.ChannelNames;
+import io.natsee.streaming.store.StoreException;
 import io.natsee.streaming.store.StoredMessage;
 import io.natsee.streaming.store.SubscriptionRecord;
+import io.natsee.streaming.store.TooManySubscriptionsException;
 
 import java.time.Duration;
 import java.util.Map;
 
 /**
- * Subscription requests (subscribe, unsubscribe, close), acknowledgements and redelivery, with
- * nats-streaming-server's rules for durable, queue and durable queue subscriptions. Engine thread only.
+ * Subscription requests (subscribe, unsubscribe, close) with nats-streaming-server's rules for durable, queue and
+ * durable queue subscriptions; each change is stored and flushed before the answer. Engine thread only.
  */
-final class SubscriptionRequests implements ChannelState.Delivery {
+final class SubscriptionRequests {
     private static final System.Logger LOG = System.getLogger(SubscriptionRequests.class.getName());
     static final String INVALID_SUBSCRIPTION = "stan: invalid subscription request";
     static final String MISSING_CLIENT = "stan: clientID missing";
@@ -37,9 +37,11 @@ final class SubscriptionRequests implements ChannelState.Delivery {
     static final String TOO_MANY_SUBSCRIPTIONS = "stan: too many subscriptions per channel";
 
     private final ServerState state;
+    private final Deliveries deliveries;
 
-    SubscriptionRequests(ServerState state) {
+    SubscriptionRequests(ServerState state, Deliveries deliveries) {
         this.state = state;
+        this.deliveries = deliveries;
     }
 
     void subscribe(Message message) {
@@ -59,80 +61,115 @@ final class SubscriptionRequests implements ChannelState.Delivery {
         }
         ClientState client = state.clients.get(request.getClientID());
         ChannelState channel;
+        Subscriber subscriber;
+        String ackInbox = state.subjects.acks() + "." + NUID.nextGlobal();
         try {
             channel = state.channel(request.getSubject());
-        } catch (Storage.LimitException e) {
+            if (!request.getQGroup().isEmpty()) {
+                subscriber = joinGroup(channel, client, request, ackInbox);
+            } else if (!request.getDurableName().isEmpty()) {
+                subscriber = durable(channel, client, request, ackInbox);
+                if (subscriber == null) {
+                    respond(message, "", DUPLICATE_DURABLE);
+                    return;
+                }
+            } else {
+                subscriber = create(channel, client, request, ackInbox, null, startAfter(channel, request));
+                channel.plain.add(subscriber);
+            }
+            client.subscriptions.add(subscriber);
+            state.byAckInbox.put(ackInbox, subscriber);
+            state.flushNow();
+        } catch (TooManySubscriptionsException e) {
+            respond(message, "", TOO_MANY_SUBSCRIPTIONS);
+            return;
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.ERROR, "[Client:{0}] subscription on {1} not stored: {2}",
+                    request.getClientID(), request.getSubject(), e.getMessage());
             respond(message, "", e.getMessage());
             return;
         }
-        String queue = request.getQGroup();
-        String durable = request.getDurableName();
-        String ackInbox = state.subjects.acks() + "." + NUID.nextGlobal();
-        Duration ackWait = Duration.ofSeconds(request.getAckWaitInSecs());
-        Subscriber subscriber;
-        if (!queue.isEmpty()) {
-            String groupName = durable.isEmpty() ? queue : durable + ":" + queue;
-            QueueGroup group = channel.groups.get(groupName);
-            boolean fresh = group == null;
-            if (fresh) {
-                if (atSubscriptionLimit(channel)) {
-                    respond(message, "", TOO_MANY_SUBSCRIPTIONS);
-                    return;
-                }
-                group = new QueueGroup(groupName, !durable.isEmpty());
-                group.lastSent = startAfter(channel, request);
-                channel.groups.put(groupName, group);
-            }
-            subscriber = new Subscriber(state.nextSubscriptionId(), client.id, channel, "", group,
-                    request.getInbox(), ackInbox, request.getMaxInFlight(), ackWait);
-            group.members.add(subscriber);
-            // A resumed durable group's unacknowledged messages go to its first member, flagged redelivered.
-            adoptOrphans(group, subscriber);
-        } else if (!durable.isEmpty()) {
-            String key = Subscriber.durableKey(client.id, durable);
-            Subscriber existing = channel.durables.get(key);
-            if (existing != null && !existing.offline) {
-                LOG.log(System.Logger.Level.ERROR, "[Client:{0}] Duplicate durable subscription registration",
-                        client.id);
-                respond(message, "", DUPLICATE_DURABLE);
-                return;
-            }
-            if (existing != null) {
-                subscriber = existing;
-                subscriber.inbox = request.getInbox();
-                subscriber.ackInbox = ackInbox;
-                subscriber.maxInFlight = request.getMaxInFlight();
-                subscriber.ackWait = ackWait;
-                subscriber.offline = false;
-                LOG.log(System.Logger.Level.DEBUG, "[Client:{0}] Resumed durable subscription, subject={1}",
-                        client.id, channel.name);
-            } else {
-                if (atSubscriptionLimit(channel)) {
-                    respond(message, "", TOO_MANY_SUBSCRIPTIONS);
-                    return;
-                }
-                subscriber = new Subscriber(state.nextSubscriptionId(), client.id, channel, durable, null,
-                        request.getInbox(), ackInbox, request.getMaxInFlight(), ackWait);
-                subscriber.lastSent = startAfter(channel, request);
-                channel.durables.put(key, subscriber);
-            }
-            channel.plain.add(subscriber);
-        } else {
-            if (atSubscriptionLimit(channel)) {
-                respond(message, "", TOO_MANY_SUBSCRIPTIONS);
-                return;
-            }
-            subscriber = new Subscriber(state.nextSubscriptionId(), client.id, channel, "", null,
-                    request.getInbox(), ackInbox, request.getMaxInFlight(), ackWait);
-            subscriber.lastSent = startAfter(channel, request);
-            channel.plain.add(subscriber);
-        }
-        client.subscriptions.add(subscriber);
-        state.byAckInbox.put(ackInbox, subscriber);
-        persist(subscriber);
         respond(message, ackInbox, "");
-        redeliverAllPending(subscriber);
-        channel.deliverTo(subscriber, this);
+        deliveries.redeliverAllPending(subscriber);
+        channel.deliverTo(subscriber, deliveries);
+    }
+
+    /** A new subscription, stored first so that it gets its id (a refusal of the store leaves nothing behind). */
+    private Subscriber create(ChannelState channel, ClientState client, SubscriptionRequest request, String ackInbox,
+                              QueueGroup group, long lastSent) {
+        Duration ackWait = Duration.ofSeconds(request.getAckWaitInSecs());
+        String durableName = group == null ? request.getDurableName() : "";
+        boolean durable = group == null ? !durableName.isEmpty() : group.durable;
+        SubscriptionRecord stored = channel.subscriptions.create(Subscriber.record(0, client.id,
+                group == null ? "" : group.name, request.getInbox(), ackInbox, request.getMaxInFlight(), ackWait,
+                durableName, lastSent, durable, false));
+        Subscriber subscriber = new Subscriber(stored.id(), client.id, channel, durableName, group,
+                request.getInbox(), ackInbox, request.getMaxInFlight(), ackWait);
+        subscriber.lastSent = lastSent;
+        return subscriber;
+    }
+
+    /** A queue member: a new group starts at the start position, a late joiner's start position is ignored. */
+    private Subscriber joinGroup(ChannelState channel, ClientState client, SubscriptionRequest request,
+                                 String ackInbox) {
+        String durable = request.getDurableName();
+        String groupName = durable.isEmpty() ? request.getQGroup() : durable + ":" + request.getQGroup();
+        QueueGroup group = channel.groups.get(groupName);
+        if (group == null) {
+            group = new QueueGroup(groupName, !durable.isEmpty());
+            group.lastSent = startAfter(channel, request);
+            Subscriber first = create(channel, client, request, ackInbox, group, group.lastSent);
+            channel.groups.put(groupName, group);
+            group.members.add(first);
+            return first;
+        }
+        Subscriber shadow = group.shadow;
+        if (shadow != null && group.members.isEmpty()) {
+            // A suspended durable group: the new member takes over its record and unacknowledged messages.
+            resume(shadow, client, request, ackInbox);
+            group.shadow = null;
+            group.members.add(shadow);
+            LOG.log(System.Logger.Level.DEBUG, "[Client:{0}] Resumed durable queue subscription {1}", client.id,
+                    groupName);
+            return shadow;
+        }
+        Subscriber member = create(channel, client, request, ackInbox, group, group.lastSent);
+        group.members.add(member);
+        return member;
+    }
+
+    /** A plain durable: resumed where it was when offline (start position ignored), null when already online. */
+    private Subscriber durable(ChannelState channel, ClientState client, SubscriptionRequest request,
+                               String ackInbox) {
+        String key = Subscriber.durableKey(client.id, request.getDurableName());
+        Subscriber existing = channel.durables.get(key);
+        if (existing != null && !existing.offline) {
+            LOG.log(System.Logger.Level.ERROR, "[Client:{0}] Duplicate durable subscription registration",
+                    client.id);
+            return null;
+        }
+        Subscriber subscriber;
+        if (existing != null) {
+            subscriber = existing;
+            resume(subscriber, client, request, ackInbox);
+            LOG.log(System.Logger.Level.DEBUG, "[Client:{0}] Resumed durable subscription, subject={1}",
+                    client.id, channel.name);
+        } else {
+            subscriber = create(channel, client, request, ackInbox, null, startAfter(channel, request));
+            channel.durables.put(key, subscriber);
+        }
+        channel.plain.add(subscriber);
+        return subscriber;
+    }
+
+    private void resume(Subscriber subscriber, ClientState client, SubscriptionRequest request, String ackInbox) {
+        subscriber.clientId = client.id;
+        subscriber.inbox = request.getInbox();
+        subscriber.ackInbox = ackInbox;
+        subscriber.maxInFlight = request.getMaxInFlight();
+        subscriber.ackWait = Duration.ofSeconds(request.getAckWaitInSecs());
+        subscriber.offline = false;
+        subscriber.channel.subscriptions.update(subscriber.record());
     }
 
     private String check(SubscriptionRequest request) {
@@ -160,16 +197,10 @@ final class SubscriptionRequests implements ChannelState.Delivery {
         return null;
     }
 
-    private boolean atSubscriptionLimit(ChannelState channel) {
-        int max = state.options.limits().forChannel(channel.name).maxSubscriptions();
-        return max > 0 && channel.subscriptionCount() >= max;
-    }
-
     /** The sequence after which a new subscription starts, from its start position. */
     private long startAfter(ChannelState channel, SubscriptionRequest request) {
-        ChannelLog log = channel.log;
-        long first = log.firstSequence();
-        long last = log.lastSequence();
+        long first = channel.firstSequence();
+        long last = channel.lastSequence();
         switch (request.getStartPosition()) {
             case First:
                 return first - 1;
@@ -177,7 +208,7 @@ final class SubscriptionRequests implements ChannelState.Delivery {
                 return last > 0 && last >= first ? last - 1 : last;
             case TimeDeltaStart: {
                 long since = state.nowNanos() - request.getStartTimeDelta();
-                return log.sequenceAtOrAfter(since) - 1;
+                return Math.max(first, channel.log.sequenceForTimestamp(since)) - 1;
             }
             case SequenceStart: {
                 long asked = request.getStartSequence();
@@ -214,211 +245,79 @@ final class SubscriptionRequests implements ChannelState.Delivery {
             return;
         }
         client.subscriptions.remove(subscriber);
-        remove(subscriber, !closeOnly);
+        try {
+            remove(subscriber, !closeOnly);
+            state.flushNow();
+        } catch (StoreException e) {
+            LOG.log(System.Logger.Level.ERROR, "[Client:{0}] removing a subscription on {1}: {2}", client.id,
+                    subscriber.channel.name, e.getMessage());
+            respond(message, "", e.getMessage());
+            return;
+        }
         respond(message, "", "");
     }
 
     /**
      * Takes a subscription off line. A plain subscription is deleted; a durable one is suspended (kept with its
      * position and unacknowledged messages) unless {@code unsubscribe}; a queue member's unacknowledged messages
-     * go to the other members.
+     * go to the other members, and the last member of a durable group stays as the group's shadow unless
+     * {@code unsubscribe}. Changes the store; the caller flushes.
      */
     void remove(Subscriber subscriber, boolean unsubscribe) {
         ChannelState channel = subscriber.channel;
         state.byAckInbox.remove(subscriber.ackInbox);
         subscriber.cancelTimer();
         if (subscriber.group != null) {
-            QueueGroup group = subscriber.group;
-            group.members.remove(subscriber);
-            state.storage.removeSubscription(channel.name, subscriber.id);
-            if (group.members.isEmpty()) {
-                if (group.durable && !unsubscribe) {
-                    group.orphaned.putAll(subscriber.pending);
-                    LOG.log(System.Logger.Level.DEBUG, "Suspended durable queue subscription {0}", group.name);
-                } else {
-                    channel.groups.remove(group.name);
-                }
-            } else {
-                for (Map.Entry<Long, Subscriber.Pending> entry : subscriber.pending.entrySet()) {
-                    Subscriber other = group.members.get(0);
-                    for (Subscriber member : group.members) {
-                        if (member.pending.size() < other.pending.size()) {
-                            other = member;
-                        }
-                    }
-                    StoredMessage stored = channel.log.lookup(entry.getKey());
-                    if (stored != null) {
-                        send(other, stored, true, entry.getValue().deliveries);
-                    }
-                }
-                channel.deliverTo(group.members.get(0), this);
-            }
-            subscriber.pending.clear();
-            return;
-        }
-        channel.plain.remove(subscriber);
-        if (subscriber.isDurable() && !unsubscribe) {
-            subscriber.offline = true;
-            persist(subscriber);
-            LOG.log(System.Logger.Level.DEBUG, "[Client:{0}] Suspended durable subscription, subject={1}",
-                    subscriber.clientId, channel.name);
-            return;
-        }
-        if (subscriber.isDurable()) {
-            channel.durables.remove(Subscriber.durableKey(subscriber.clientId, subscriber.durableName));
-        }
-        state.storage.removeSubscription(channel.name, subscriber.id);
-    }
-
-    void ack(Message message) {
-        Subscriber subscriber = state.byAckInbox.get(message.getSubject());
-        if (subscriber == null) {
-            return;
-        }
-        Ack ack;
-        try {
-            ack = Ack.parseFrom(data(message));
-        } catch (InvalidProtocolBufferException e) {
-            return;
-        }
-        if (subscriber.pending.remove(ack.getSequence()) != null) {
-            state.storage.ack(subscriber.channel.name, subscriber.id, ack.getSequence());
-            if (subscriber.pending.isEmpty()) {
-                subscriber.cancelTimer();
-            }
-            subscriber.channel.deliverTo(subscriber, this);
-        }
-    }
-
-    @Override
-    public void send(Subscriber subscriber, StoredMessage message, boolean redelivered, int redeliveryCount) {
-        int maxDeliveries = state.options.maxDeliveries();
-        if (redelivered && maxDeliveries > 0 && redeliveryCount >= maxDeliveries) {
-            deadLetter(subscriber, message);
-            return;
-        }
-        MsgProto.Builder proto = MsgProto.newBuilder()
-                .setSequence(message.sequence())
-                .setSubject(message.subject())
-                .setReply(message.reply())
-                .setData(com.google.protobuf.ByteString.copyFrom(message.data()))
-                .setTimestamp(message.timestamp())
-                .setRedelivered(redelivered)
-                .setRedeliveryCount(redeliveryCount);
-        byte[] bytes = proto.build().toByteArray();
-        state.publish(subscriber.inbox, bytes);
-        state.outMsgs.incrementAndGet();
-        state.outBytes.addAndGet(bytes.length);
-        long deadline = System.nanoTime() + subscriber.ackWait.toNanos();
-        Subscriber.Pending pending = subscriber.pending.get(message.sequence());
-        if (pending == null) {
-            subscriber.pending.put(message.sequence(), new Subscriber.Pending(redeliveryCount + 1, deadline));
-            state.storage.addPending(subscriber.channel.name, subscriber.id, message.sequence());
+            leaveGroup(subscriber, unsubscribe);
         } else {
-            pending.deliveries = redeliveryCount + 1;
-            pending.deadlineNanos = deadline;
-        }
-        if (subscriber.group == null) {
-            persistPosition(subscriber);
-        }
-        if (subscriber.redeliveryTimer == null) {
-            scheduleRedelivery(subscriber, subscriber.ackWait.toNanos());
-        }
-    }
-
-    /** Beyond the reference: a message delivered maxDeliveries times goes to the dead-letter channel, once. */
-    private void deadLetter(Subscriber subscriber, StoredMessage message) {
-        subscriber.pending.remove(message.sequence());
-        state.storage.ack(subscriber.channel.name, subscriber.id, message.sequence());
-        String target = state.options.deadLetterChannel();
-        if (!target.isEmpty() && !target.equals(subscriber.channel.name)) {
-            try {
-                ChannelState dead = state.channel(target);
-                dead.log.append(message.subject(), message.reply(), message.data(), state.nowNanos());
-                state.storage.flush();
-                dead.deliverAvailable(this);
-            } catch (Storage.LimitException e) {
-                LOG.log(System.Logger.Level.WARNING, "dead-letter channel {0} refused a message: {1}", target,
-                        e.getMessage());
+            channel.plain.remove(subscriber);
+            if (subscriber.isDurable() && !unsubscribe) {
+                subscriber.offline = true;
+                channel.subscriptions.update(subscriber.record());
+                LOG.log(System.Logger.Level.DEBUG, "[Client:{0}] Suspended durable subscription, subject={1}",
+                        subscriber.clientId, channel.name);
+                return;
             }
-        }
-    }
-
-    private void scheduleRedelivery(Subscriber subscriber, long delayNanos) {
-        subscriber.redeliveryTimer = state.schedule(() -> redeliverExpired(subscriber), delayNanos);
-    }
-
-    private void redeliverExpired(Subscriber subscriber) {
-        subscriber.redeliveryTimer = null;
-        if (subscriber.offline || subscriber.pending.isEmpty() || !isOnline(subscriber)) {
-            return;
-        }
-        long now = System.nanoTime();
-        long next = Long.MAX_VALUE;
-        for (Map.Entry<Long, Subscriber.Pending> entry : new java.util.ArrayList<>(subscriber.pending.entrySet())) {
-            Subscriber.Pending pending = entry.getValue();
-            if (pending.deadlineNanos <= now) {
-                StoredMessage stored = subscriber.channel.log.lookup(entry.getKey());
-                if (stored == null) {
-                    subscriber.pending.remove(entry.getKey());
-                    continue;
-                }
-                send(subscriber, stored, true, pending.deliveries);
+            if (subscriber.isDurable()) {
+                channel.durables.remove(Subscriber.durableKey(subscriber.clientId, subscriber.durableName));
             }
-            Subscriber.Pending after = subscriber.pending.get(entry.getKey());
-            if (after != null) {
-                next = Math.min(next, after.deadlineNanos);
-            }
+            channel.subscriptions.delete(subscriber.id);
         }
-        if (next != Long.MAX_VALUE && subscriber.redeliveryTimer == null) {
-            scheduleRedelivery(subscriber, next - now);
+        if (channel.hasNoSubscription()) {
+            channel.lastActivityNanos = state.nowNanos();
         }
-        subscriber.channel.deliverTo(subscriber, this);
     }
 
-    private boolean isOnline(Subscriber subscriber) {
-        return state.byAckInbox.get(subscriber.ackInbox) == subscriber;
-    }
-
-    /** A resumed durable's unacknowledged messages are sent again first, flagged redelivered. */
-    private void redeliverAllPending(Subscriber subscriber) {
-        if (subscriber.pending.isEmpty()) {
-            return;
-        }
-        for (Map.Entry<Long, Subscriber.Pending> entry : new java.util.ArrayList<>(subscriber.pending.entrySet())) {
-            StoredMessage stored = subscriber.channel.log.lookup(entry.getKey());
-            if (stored == null) {
-                subscriber.pending.remove(entry.getKey());
+    private void leaveGroup(Subscriber subscriber, boolean unsubscribe) {
+        ChannelState channel = subscriber.channel;
+        QueueGroup group = subscriber.group;
+        group.members.remove(subscriber);
+        if (group.members.isEmpty()) {
+            if (group.durable && !unsubscribe) {
+                subscriber.offline = true;
+                subscriber.clientId = "";
+                group.shadow = subscriber;
+                channel.subscriptions.update(subscriber.record());
+                LOG.log(System.Logger.Level.DEBUG, "Suspended durable queue subscription {0}", group.name);
             } else {
-                send(subscriber, stored, true, entry.getValue().deliveries);
+                channel.groups.remove(group.name);
+                channel.subscriptions.delete(subscriber.id);
             }
-        }
-    }
-
-    private void adoptOrphans(QueueGroup group, Subscriber member) {
-        if (group.orphaned.isEmpty()) {
             return;
         }
-        member.pending.putAll(group.orphaned);
-        group.orphaned.clear();
-    }
-
-    private void persist(Subscriber subscriber) {
-        state.storage.saveSubscription(subscriber.channel.name, record(subscriber));
-    }
-
-    private void persistPosition(Subscriber subscriber) {
-        if (subscriber.isDurable()) {
-            state.storage.saveSubscription(subscriber.channel.name, record(subscriber));
+        for (Map.Entry<Long, Subscriber.Pending> entry : subscriber.pending.entrySet()) {
+            StoredMessage stored = channel.log.lookup(entry.getKey());
+            if (stored != null) {
+                deliveries.send(group.leastBusy(), stored, true, entry.getValue().deliveries);
+            }
         }
-    }
-
-    private SubscriptionRecord record(Subscriber subscriber) {
-        String queue = subscriber.group == null ? "" : subscriber.group.name;
-        long lastSent = subscriber.group == null ? subscriber.lastSent : subscriber.group.lastSent;
-        return new SubscriptionRecord(subscriber.id, subscriber.clientId, queue, subscriber.inbox,
-                subscriber.ackInbox, subscriber.maxInFlight, (int) subscriber.ackWait.toSeconds(),
-                subscriber.durableName, lastSent, subscriber.isDurable(), subscriber.offline, Map.of());
+        subscriber.pending.clear();
+        channel.subscriptions.delete(subscriber.id);
+        // The group's position must survive in a remaining member's record.
+        Subscriber keeper = group.members.get(0);
+        channel.subscriptions.update(keeper.record());
+        LOG.log(System.Logger.Level.DEBUG, "Removed member from queue subscription {0}", group.name);
+        channel.deliverTo(keeper, deliveries);
     }
 
     private void respond(Message message, String ackInbox, String error) {
