@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.Timer;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import javax.transaction.xa.XAResource;
 
 /**
@@ -134,6 +135,20 @@ public class NatsResourceAdapter implements jakarta.resource.spi.ResourceAdapter
             throw new IllegalStateException("the resource adapter is not started");
         }
         return context.getWorkManager();
+    }
+
+    /** Returns the container's timer (from {@code BootstrapContext.createTimer()}). */
+    public Timer timer() {
+        Timer current = timer;
+        if (current == null) {
+            throw new IllegalStateException("the resource adapter is not started");
+        }
+        return current;
+    }
+
+    /** Returns an executor that runs tasks as Work on the container's WorkManager. */
+    public Executor executor() {
+        return new WorkExecutor(workManager());
     }
 
     /** Returns the container's transaction synchronization registry, or null when it has none. */
