@@ -285,6 +285,27 @@ class StreamingClientTest {
     }
 
     @Test
+    void aDurableOfAClientThatDiedIsResumedByItsSuccessorUnderTheSameId() throws Exception {
+        Connection doomed = nats();
+        StreamingClient first = StreamingClient.connect(doomed, StreamingClientOptions.of(CLUSTER, "phoenix"), timer, executor);
+        Recorder before = new Recorder();
+        first.subscribe(SubscriptionOptions.newOnly("phoenix.log").durable("D")
+                .startingAt(StartPosition.ALL, 0, null, null), before);
+        StreamingClient publisher = client("phoenix-publisher");
+        publish(publisher, "phoenix.log", 1, 3);
+        Await.until(WAIT, "three messages", () -> before.received.size() == 3);
+        doomed.close(); // the process dies: no close request, the server still has the client
+        publish(publisher, "phoenix.log", 4, 6);
+
+        StreamingClient second = client("phoenix");
+        Recorder after = new Recorder();
+        second.subscribe(SubscriptionOptions.newOnly("phoenix.log").durable("D")
+                .startingAt(StartPosition.ALL, 0, null, null), after);
+        Await.until(WAIT, "4 to 6", () -> after.received.size() >= 3);
+        assertEquals(List.of(4L, 5L, 6L), after.sequences());
+    }
+
+    @Test
     void aQueueGroupDeliversEachMessageToOneMember() throws Exception {
         StreamingClient one = client("member-1");
         StreamingClient two = client("member-2");
