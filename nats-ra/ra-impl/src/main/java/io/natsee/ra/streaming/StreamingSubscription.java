@@ -14,6 +14,10 @@ import io.natsee.streaming.protocol.UnsubscribeRequest;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,6 +45,11 @@ public final class StreamingSubscription {
     private final AtomicLong lastSequence = new AtomicLong();
     private Dispatcher dispatcher;
     private volatile String ackInbox;
+    /**
+     * Completes with the ack inbox of the registration in progress. The server sends messages
+     * before its answer reaches us, so an ack may come before {@link #request} has returned.
+     */
+    private volatile CompletableFuture<String> registration = new CompletableFuture<>();
     private volatile boolean registered;
     private volatile boolean closed;
 
@@ -62,6 +71,19 @@ public final class StreamingSubscription {
      * @throws StreamingException if the server refused it
      */
     synchronized void request(boolean resuming) {
+        CompletableFuture<String> registering = registration.isDone() ? new CompletableFuture<>() : registration;
+        registration = registering;
+        try {
+            ackInbox = register(resuming);
+            registered = true;
+            registering.complete(ackInbox);
+        } catch (RuntimeException e) {
+            registering.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private String register(boolean resuming) {
         SubscriptionRequest.Builder request = SubscriptionRequest.newBuilder()
                 .setClientID(client.clientId())
                 .setSubject(options.channel())
@@ -92,8 +114,7 @@ public final class StreamingSubscription {
         if (!response.getError().isEmpty()) {
             throw new StreamingException(response.getError());
         }
-        ackInbox = response.getAckInbox();
-        registered = true;
+        return response.getAckInbox();
     }
 
     private void startPosition(SubscriptionRequest.Builder request) {
@@ -131,8 +152,18 @@ public final class StreamingSubscription {
      * subscription is closed or the connection is down); the server then redelivers it.
      */
     boolean ack(long sequence) {
-        String target = ackInbox;
-        if (closed || target == null) {
+        if (closed) {
+            return false;
+        }
+        String target;
+        try {
+            target = registration.get(client.options().requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            LOGGER.log(Level.DEBUG, "acknowledgement of {0} #{1} not sent: the subscription is not registered ({2})",
+                    options.channel(), sequence, e.toString());
             return false;
         }
         byte[] ack = Ack.newBuilder().setSubject(options.channel()).setSequence(sequence).build().toByteArray();
@@ -191,6 +222,7 @@ public final class StreamingSubscription {
     void closeLocally() {
         closed = true;
         registered = false;
+        registration.completeExceptionally(new IllegalStateException("subscription closed"));
         Dispatcher current = dispatcher;
         if (current != null) {
             try {
@@ -204,6 +236,9 @@ public final class StreamingSubscription {
     /** Marks the subscription as unknown to the server (its session was replaced). */
     void lost() {
         registered = false;
+        if (registration.isDone()) {
+            registration = new CompletableFuture<>(); // acks wait for the new registration's ack inbox
+        }
     }
 
     boolean isRegistered() {
