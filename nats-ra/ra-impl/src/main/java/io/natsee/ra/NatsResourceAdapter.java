@@ -1,8 +1,11 @@
 package io.natsee.ra;
 
 import io.natsee.ra.inbound.ActivationKey;
+import io.natsee.ra.inbound.InboundActivation;
 import io.natsee.ra.inbound.NatsActivation;
 import io.natsee.ra.inbound.NatsActivationSpec;
+import io.natsee.ra.inbound.NatsStreamingActivationSpec;
+import io.natsee.ra.inbound.StreamingActivation;
 import io.natsee.ra.outbound.NatsManagedConnection;
 import io.natsee.ra.outbound.SharedConnections;
 import jakarta.resource.NotSupportedException;
@@ -25,6 +28,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.Timer;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import javax.transaction.xa.XAResource;
 
 /**
@@ -47,7 +51,7 @@ public class NatsResourceAdapter implements jakarta.resource.spi.ResourceAdapter
     private static final System.Logger LOGGER = System.getLogger(NatsResourceAdapter.class.getName());
 
     private final ClientSettings settings = new ClientSettings();
-    private final Map<ActivationKey, NatsActivation> activations = new ConcurrentHashMap<>();
+    private final Map<ActivationKey, InboundActivation> activations = new ConcurrentHashMap<>();
     private final Set<NatsManagedConnection> managedConnections = ConcurrentHashMap.newKeySet();
     private final SharedConnections sharedConnections = new SharedConnections();
     private volatile BootstrapContext bootstrapContext;
@@ -66,13 +70,13 @@ public class NatsResourceAdapter implements jakarta.resource.spi.ResourceAdapter
 
     @Override
     public void stop() {
-        List<NatsActivation> running = new ArrayList<>(activations.values());
+        List<InboundActivation> running = new ArrayList<>(activations.values());
         activations.clear();
         // Stop the activations side by side: start every drain, then wait for each (bounded by its drain timeout).
-        for (NatsActivation activation : running) {
+        for (InboundActivation activation : running) {
             activation.beginStop();
         }
-        for (NatsActivation activation : running) {
+        for (InboundActivation activation : running) {
             activation.awaitStopped();
         }
         Timer retries = timer;
@@ -91,13 +95,19 @@ public class NatsResourceAdapter implements jakarta.resource.spi.ResourceAdapter
 
     @Override
     public void endpointActivation(MessageEndpointFactory endpointFactory, ActivationSpec spec) throws ResourceException {
-        if (!(spec instanceof NatsActivationSpec natsSpec)) {
+        InboundActivation activation;
+        if (spec instanceof NatsActivationSpec natsSpec) {
+            natsSpec.validate();
+            activation = new NatsActivation(workManager(), timer, endpointFactory, natsSpec,
+                    settings.overriddenBy(natsSpec.clientSettings()));
+        } else if (spec instanceof NatsStreamingActivationSpec streamingSpec) {
+            streamingSpec.validate();
+            activation = new StreamingActivation(workManager(), timer, endpointFactory, streamingSpec,
+                    settings.overriddenBy(streamingSpec.clientSettings()), transactionSynchronizationRegistry());
+        } else {
             throw new NotSupportedException("not a NATS activation spec: " + spec);
         }
-        natsSpec.validate();
         ActivationKey key = new ActivationKey(endpointFactory, spec);
-        NatsActivation activation = new NatsActivation(workManager(), timer, endpointFactory, natsSpec,
-                settings.overriddenBy(natsSpec.clientSettings()));
         if (activations.putIfAbsent(key, activation) != null) {
             throw new ResourceException("endpoint already activated with this spec: " + spec);
         }
@@ -111,7 +121,7 @@ public class NatsResourceAdapter implements jakarta.resource.spi.ResourceAdapter
 
     @Override
     public void endpointDeactivation(MessageEndpointFactory endpointFactory, ActivationSpec spec) {
-        NatsActivation activation = activations.remove(new ActivationKey(endpointFactory, spec));
+        InboundActivation activation = activations.remove(new ActivationKey(endpointFactory, spec));
         if (activation != null) {
             activation.stop();
         }
@@ -134,6 +144,20 @@ public class NatsResourceAdapter implements jakarta.resource.spi.ResourceAdapter
             throw new IllegalStateException("the resource adapter is not started");
         }
         return context.getWorkManager();
+    }
+
+    /** Returns the container's timer (from {@code BootstrapContext.createTimer()}). */
+    public Timer timer() {
+        Timer current = timer;
+        if (current == null) {
+            throw new IllegalStateException("the resource adapter is not started");
+        }
+        return current;
+    }
+
+    /** Returns an executor that runs tasks as Work on the container's WorkManager. */
+    public Executor executor() {
+        return new WorkExecutor(workManager());
     }
 
     /** Returns the container's transaction synchronization registry, or null when it has none. */

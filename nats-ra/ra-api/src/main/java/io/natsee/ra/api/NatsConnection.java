@@ -59,6 +59,16 @@ public interface NatsConnection extends AutoCloseable {
      */
     void flush(Duration timeout);
 
+    /**
+     * Returns a publisher to NATS Streaming channels on this handle's connection, for the
+     * streaming cluster the connection factory names ({@code streamingClusterId}). The adapter
+     * opens one streaming session per pooled connection, on first use, and closes it with the
+     * connection.
+     *
+     * @throws StreamingException if no streaming server of that cluster answers
+     */
+    StreamingPublisher streaming();
+
     /** Returns the server's maximum payload size in bytes. */
     long maxPayload();
 

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * down the container's timer schedules the next one, so no thread is held between attempts.
  * Setup is all-or-nothing: a failed attempt closes what it opened.
  */
-public final class NatsActivation {
+public final class NatsActivation implements InboundActivation {
 
     private static final System.Logger LOGGER = System.getLogger(NatsActivation.class.getName());
 
@@ -144,6 +144,7 @@ public final class NatsActivation {
     }
 
     /** Schedules the first setup attempt on a Work and returns at once. */
+    @Override
     public void start() throws ResourceException {
         scheduleAttempt(1);
     }
@@ -361,6 +362,7 @@ public final class NatsActivation {
      * connection. On a connection that is closed, reconnecting, or drops while draining, there is
      * nothing in flight to wait for: it closes at once.
      */
+    @Override
     public void stop() {
         beginStop();
         awaitStopped();
@@ -370,6 +372,7 @@ public final class NatsActivation {
      * Marks this activation stopped, cancels a pending retry and starts the drain without
      * waiting, so that the resource adapter can stop many activations side by side.
      */
+    @Override
     public void beginStop() {
         Connection stopping;
         Dispatcher dispatching;
@@ -422,6 +425,7 @@ public final class NatsActivation {
     }
 
     /** Waits for what {@link #beginStop()} started (bounded by the drain timeout) and closes the connection. */
+    @Override
     public void awaitStopped() {
         Connection closed;
         CompletableFuture<Boolean> drained;

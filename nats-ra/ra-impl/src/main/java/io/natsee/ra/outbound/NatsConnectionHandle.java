@@ -9,10 +9,12 @@ import io.natsee.ra.api.NatsConnectionClosedException;
 import io.natsee.ra.api.NatsException;
 import io.natsee.ra.api.NatsRequestTimeoutException;
 import io.natsee.ra.api.NoRespondersException;
+import io.natsee.ra.api.StreamingPublisher;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +27,7 @@ public final class NatsConnectionHandle implements NatsConnection {
 
     private volatile NatsManagedConnection managedConnection;
     private volatile boolean closed;
+    private final StreamingPublisher streamingPublisher = new HandlePublisher();
 
     NatsConnectionHandle(NatsManagedConnection managedConnection) {
         this.managedConnection = managedConnection;
@@ -141,6 +144,25 @@ public final class NatsConnectionHandle implements NatsConnection {
             throw new NatsException("interrupted while flushing", e);
         } catch (IllegalStateException e) {
             throw refused(connection, e);
+        }
+    }
+
+    @Override
+    public StreamingPublisher streaming() {
+        current();
+        return streamingPublisher;
+    }
+
+    /** Publishes through the streaming session of the handle's current managed connection. */
+    private final class HandlePublisher implements StreamingPublisher {
+        @Override
+        public String publish(String channel, byte[] data) {
+            return current().streaming().publish(channel, data);
+        }
+
+        @Override
+        public CompletionStage<String> publishAsync(String channel, byte[] data) {
+            return current().streaming().publishAsync(channel, data);
         }
     }
 

@@ -4,6 +4,8 @@ import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Nats;
 import io.natsee.ra.ClientSettings;
+import io.natsee.ra.api.NatsConnectionClosedException;
+import io.natsee.ra.streaming.StreamingClient;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
@@ -45,6 +47,8 @@ public final class NatsManagedConnection implements ManagedConnection {
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private final AtomicBoolean errorReported = new AtomicBoolean();
     private PrintWriter logWriter;
+    /** The streaming session, opened on first use. Guarded by {@code this}. */
+    private StreamingClient streaming;
 
     private NatsManagedConnection(NatsManagedConnectionFactory factory, NatsConnectionRequestInfo requestInfo, String userName) {
         this.factory = factory;
@@ -91,7 +95,13 @@ public final class NatsManagedConnection implements ManagedConnection {
                 }
             }
             case DISCONNECTED -> LOGGER.log(Level.DEBUG, "pooled NATS connection disconnected; jnats reconnects");
-            case RECONNECTED -> LOGGER.log(Level.DEBUG, "pooled NATS connection reconnected");
+            case RECONNECTED -> {
+                LOGGER.log(Level.DEBUG, "pooled NATS connection reconnected");
+                StreamingClient session = openStreaming();
+                if (session != null) {
+                    session.onReconnected();
+                }
+            }
             default -> {
             }
         }
@@ -161,6 +171,7 @@ public final class NatsManagedConnection implements ManagedConnection {
         }
         cleanup();
         factory.unregister(this);
+        closeStreaming();
         SharedConnections.Shared sharedPhysical = shared;
         if (sharedPhysical != null) {
             sharedConnections.release(sharedPhysical, this);
@@ -210,6 +221,38 @@ public final class NatsManagedConnection implements ManagedConnection {
     @Override
     public PrintWriter getLogWriter() {
         return logWriter;
+    }
+
+    /**
+     * Returns this managed connection's streaming session, connecting it on first use (and again
+     * after it was closed).
+     *
+     * @throws io.natsee.ra.api.StreamingException if no streaming server of the factory's cluster answers
+     */
+    synchronized StreamingClient streaming() {
+        if (destroyed.get()) {
+            throw new NatsConnectionClosedException("the pooled NATS connection was destroyed");
+        }
+        if (streaming == null || streaming.isClosed()) {
+            streaming = StreamingClient.connect(connection, factory.streamingOptions(), factory.timer(), factory.executor());
+            LOGGER.log(Level.DEBUG, "streaming session {0} opened on a pooled NATS connection", streaming.clientId());
+        }
+        return streaming;
+    }
+
+    private synchronized StreamingClient openStreaming() {
+        return streaming;
+    }
+
+    private void closeStreaming() {
+        StreamingClient session;
+        synchronized (this) {
+            session = streaming;
+            streaming = null;
+        }
+        if (session != null) {
+            session.close();
+        }
     }
 
     /** Returns the physical connection. */

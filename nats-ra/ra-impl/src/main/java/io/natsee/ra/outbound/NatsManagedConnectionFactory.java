@@ -1,9 +1,11 @@
 package io.natsee.ra.outbound;
 
+import io.nats.client.NUID;
 import io.natsee.ra.ClientSettings;
 import io.natsee.ra.NatsResourceAdapter;
 import io.natsee.ra.api.NatsConnection;
 import io.natsee.ra.api.NatsConnectionFactory;
+import io.natsee.ra.streaming.StreamingClientOptions;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConfigProperty;
 import jakarta.resource.spi.ConnectionDefinition;
@@ -15,6 +17,10 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.TransactionSupport;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Timer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.Objects;
 import java.util.Set;
 import javax.security.auth.Subject;
@@ -41,7 +47,15 @@ public class NatsManagedConnectionFactory implements ManagedConnectionFactory, R
     /** Managed connections with equal settings share one jnats connection. */
     public static final String SHARED = "shared";
 
+    /** The prefix of the client ids of the factory's streaming sessions. */
+    public static final String DEFAULT_STREAMING_CLIENT_ID_PREFIX = "natsee-ra";
+
     private Boolean transactionalPublish = Boolean.FALSE;
+    private String streamingClusterId = StreamingClientOptions.DEFAULT_CLUSTER_ID;
+    private String streamingClientIdPrefix = DEFAULT_STREAMING_CLIENT_ID_PREFIX;
+    private Long streamingPubAckWaitMillis = StreamingClientOptions.DEFAULT_PUB_ACK_WAIT.toMillis();
+    private Integer streamingMaxPubAcksInFlight = StreamingClientOptions.DEFAULT_MAX_PUB_ACKS_IN_FLIGHT;
+    private transient Timer ownTimer;
     private String connectionMode = DEDICATED;
     private transient NatsResourceAdapter resourceAdapter;
     private transient SharedConnections ownSharedConnections;
@@ -141,6 +155,34 @@ public class NatsManagedConnectionFactory implements ManagedConnectionFactory, R
         return afterCommitPublisher;
     }
 
+    /** Returns the options of a new streaming session: this factory's cluster, a fresh client id. */
+    StreamingClientOptions streamingOptions() {
+        String prefix = streamingClientIdPrefix == null || streamingClientIdPrefix.isBlank()
+                ? DEFAULT_STREAMING_CLIENT_ID_PREFIX : streamingClientIdPrefix.trim();
+        String clusterId = streamingClusterId == null || streamingClusterId.isBlank()
+                ? StreamingClientOptions.DEFAULT_CLUSTER_ID : streamingClusterId.trim();
+        return StreamingClientOptions.of(clusterId, prefix + "-" + NUID.nextGlobal())
+                .withPublishing(Duration.ofMillis(streamingPubAckWaitMillis == null
+                        ? StreamingClientOptions.DEFAULT_PUB_ACK_WAIT.toMillis() : streamingPubAckWaitMillis),
+                        streamingMaxPubAcksInFlight == null ? 0 : streamingMaxPubAcksInFlight);
+    }
+
+    /** Returns the timer for streaming pings: the container's, or (without a resource adapter) one of this factory's own. */
+    synchronized Timer timer() {
+        if (resourceAdapter != null) {
+            return resourceAdapter.timer();
+        }
+        if (ownTimer == null) {
+            ownTimer = new Timer("natsee-streaming-pings", true);
+        }
+        return ownTimer;
+    }
+
+    /** Returns the executor for a streaming session's recoveries: the container's WorkManager when there is an adapter. */
+    Executor executor() {
+        return resourceAdapter != null ? resourceAdapter.executor() : ForkJoinPool.commonPool();
+    }
+
     void unregister(NatsManagedConnection managedConnection) {
         if (resourceAdapter != null) {
             resourceAdapter.unregister(managedConnection);
@@ -205,6 +247,24 @@ public class NatsManagedConnectionFactory implements ManagedConnectionFactory, R
     public void setTransactionalPublish(Boolean transactionalPublish) { this.transactionalPublish = transactionalPublish; }
     public Boolean getTransactionalPublish() { return transactionalPublish; }
 
+    @ConfigProperty(defaultValue = StreamingClientOptions.DEFAULT_CLUSTER_ID,
+            description = "Cluster id of the NATS Streaming server that connection.streaming() publishes to.")
+    public void setStreamingClusterId(String clusterId) { this.streamingClusterId = clusterId; }
+    public String getStreamingClusterId() { return streamingClusterId; }
+
+    @ConfigProperty(defaultValue = DEFAULT_STREAMING_CLIENT_ID_PREFIX,
+            description = "Prefix of the streaming client ids; each pooled connection adds a unique suffix.")
+    public void setStreamingClientIdPrefix(String prefix) { this.streamingClientIdPrefix = prefix; }
+    public String getStreamingClientIdPrefix() { return streamingClientIdPrefix; }
+
+    @ConfigProperty(defaultValue = "30000", description = "Milliseconds a streaming publish waits for its acknowledgement.")
+    public void setStreamingPubAckWaitMillis(Long millis) { this.streamingPubAckWaitMillis = millis; }
+    public Long getStreamingPubAckWaitMillis() { return streamingPubAckWaitMillis; }
+
+    @ConfigProperty(defaultValue = "16384", description = "Unacknowledged streaming publishes allowed per pooled connection; more wait.")
+    public void setStreamingMaxPubAcksInFlight(Integer max) { this.streamingMaxPubAcksInFlight = max; }
+    public Integer getStreamingMaxPubAcksInFlight() { return streamingMaxPubAcksInFlight; }
+
     @ConfigProperty(defaultValue = DEDICATED,
             description = "dedicated: one NATS connection (socket) per pooled connection; shared: pooled connections with the same"
                     + " settings and credentials share one multiplexed NATS connection, closed with the last of them.")
@@ -215,11 +275,16 @@ public class NatsManagedConnectionFactory implements ManagedConnectionFactory, R
     public boolean equals(Object other) {
         return this == other || other instanceof NatsManagedConnectionFactory that
                 && settings.equals(that.settings) && Objects.equals(transactionalPublish, that.transactionalPublish)
-                && Objects.equals(connectionMode, that.connectionMode);
+                && Objects.equals(connectionMode, that.connectionMode)
+                && Objects.equals(streamingClusterId, that.streamingClusterId)
+                && Objects.equals(streamingClientIdPrefix, that.streamingClientIdPrefix)
+                && Objects.equals(streamingPubAckWaitMillis, that.streamingPubAckWaitMillis)
+                && Objects.equals(streamingMaxPubAcksInFlight, that.streamingMaxPubAcksInFlight);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(settings, transactionalPublish, connectionMode);
+        return Objects.hash(settings, transactionalPublish, connectionMode, streamingClusterId, streamingClientIdPrefix,
+                streamingPubAckWaitMillis, streamingMaxPubAcksInFlight);
     }
 }

@@ -28,6 +28,7 @@ public final class FakeMessageEndpointFactory implements MessageEndpointFactory 
     private final AtomicInteger beforeDeliveries = new AtomicInteger();
     private final AtomicInteger afterDeliveries = new AtomicInteger();
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
+    private volatile FakeTransactionSynchronizationRegistry transactions;
 
     public FakeMessageEndpointFactory(Object bean, Class<?> listenerInterface, String activationName) {
         this.bean = bean;
@@ -35,9 +36,20 @@ public final class FakeMessageEndpointFactory implements MessageEndpointFactory 
         this.activationName = activationName;
     }
 
+    /**
+     * Runs every delivery in a container-managed transaction, as for a REQUIRED bean: begun in
+     * beforeDelivery, committed in afterDelivery, rolled back instead when the bean threw or
+     * marked it rollback-only.
+     */
+    public FakeMessageEndpointFactory transacted(FakeTransactionSynchronizationRegistry registry) {
+        this.transactions = registry;
+        return this;
+    }
+
     @Override
     public MessageEndpoint createEndpoint(XAResource xaResource) throws UnavailableException {
         created.incrementAndGet();
+        boolean[] threw = {false};
         boolean[] inDelivery = {false};
         boolean[] wasReleased = {false};
         return (MessageEndpoint) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -52,6 +64,10 @@ public final class FakeMessageEndpointFactory implements MessageEndpointFactory 
                             }
                             inDelivery[0] = true;
                             beforeDeliveries.incrementAndGet();
+                            threw[0] = false;
+                            if (transactions != null) {
+                                transactions.begin();
+                            }
                             return null;
                         }
                         case "afterDelivery" -> {
@@ -60,6 +76,13 @@ public final class FakeMessageEndpointFactory implements MessageEndpointFactory 
                             }
                             inDelivery[0] = false;
                             afterDeliveries.incrementAndGet();
+                            if (transactions != null) {
+                                if (threw[0] || transactions.getTransactionStatus() == jakarta.transaction.Status.STATUS_MARKED_ROLLBACK) {
+                                    transactions.rollback();
+                                } else {
+                                    transactions.commit();
+                                }
+                            }
                             return null;
                         }
                         case "release" -> {
@@ -86,6 +109,7 @@ public final class FakeMessageEndpointFactory implements MessageEndpointFactory 
                             try {
                                 return method.invoke(bean, args);
                             } catch (InvocationTargetException e) {
+                                threw[0] = true;
                                 throw e.getCause();
                             }
                         }
