@@ -32,8 +32,8 @@ final class StreamingConfiguration {
     static final String PREFIX = "streaming.";
     private static final String ENV_PREFIX = "STREAMING_";
 
-    /** The store when none is configured. TODO(issue 10): FILE under ./data once the file store lands in streaming-core. */
-    static final StreamingOptions.StoreType DEFAULT_STORE = StreamingOptions.StoreType.MEMORY;
+    /** The store when none is configured: the file store, under {@link #DEFAULT_DIRECTORY}. */
+    static final StreamingOptions.StoreType DEFAULT_STORE = StreamingOptions.StoreType.FILE;
     /** The file store's directory when none is configured, relative to the server's working directory. */
     static final String DEFAULT_DIRECTORY = "./data";
     /** How long start-up waits for the NATS server to accept connections. */
