@@ -248,7 +248,7 @@ class AdminConsoleIT {
             org.openqa.selenium.WebDriver driver = browser.driver();
             browser.await().until(d -> "it-broker".equals(d.findElements(org.openqa.selenium.By.id("server-name")).stream()
                     .findFirst().map(org.openqa.selenium.WebElement::getText).orElse("")));
-            String before = driver.findElement(org.openqa.selenium.By.id("in-msgs")).getText();
+            String before = browser.await().until(d -> d.findElement(org.openqa.selenium.By.id("in-msgs")).getText());
             Object marker = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("return window.natseeMarker = Math.random();");
             try (Connection nc = Nats.connect(new Options.Builder().server(broker.natsUrl()).connectionName("browser-load").build())) {
                 for (int i = 0; i < 250; i++) {

@@ -56,7 +56,9 @@ final class BrowserTour implements AutoCloseable {
     }
 
     WebDriverWait await() {
-        return new WebDriverWait(driver, Duration.ofSeconds(30));
+        // the dashboard's figures are re-rendered by every push: an element read a moment ago may be gone
+        return (WebDriverWait) new WebDriverWait(driver, Duration.ofSeconds(30))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     /** Saves the page at laptop (1366 px) and phone (390 px) width as {@code name-laptop.png}, {@code name-phone.png}. */
