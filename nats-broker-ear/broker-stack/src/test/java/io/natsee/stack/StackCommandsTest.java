@@ -29,7 +29,7 @@ class StackCommandsTest {
         Path other = Files.createFile(directory.resolve("legacy-ra.rar"));
         StackCommands commands = new StackCommands("127.0.0.1", 4333, Path.of("archives"), true, List.of(shop, other));
         List<String> lines = commands.postboot().lines().toList();
-        assertEquals(7, lines.size(), String.join("\n", lines));
+        assertEquals(8, lines.size(), String.join("\n", lines));
         assertTrue(lines.get(0).startsWith("deploy --name natsee-broker --contextroot broker "), lines.get(0));
         assertEquals("create-resource-adapter-config --property servers=nats\\://127.0.0.1\\:4333:maxReconnects=-1:reconnectWaitMillis=250 nats-ra",
                 lines.get(1));
