@@ -9,20 +9,15 @@ import io.natsee.ra.ClientSettings;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.Work;
-import jakarta.resource.spi.work.WorkAdapter;
-import jakarta.resource.spi.work.WorkEvent;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Timer;
-import java.util.TimerTask;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One message-driven bean endpoint subscribed to NATS: owns a jnats connection and dispatcher,
@@ -42,19 +37,16 @@ public final class NatsActivation implements InboundActivation {
     public enum State { CONNECTING, ACTIVE, FAILED, STOPPED }
 
     private final WorkManager workManager;
-    private final Timer timer;
     private final MessageEndpointFactory endpointFactory;
     private final NatsActivationSpec spec;
     private final ClientSettings settings;
     private final String queueGroup;
-    private final int maxConcurrency;
-    private final Semaphore slots;
+    private final DeliverySlots slots;
+    private final SetupLoop setup;
     private final Object lock = new Object();
     private volatile State state = State.CONNECTING;
     private Connection connection;
     private Dispatcher dispatcher;
-    /** The pending retry, if any. Guarded by {@code lock}. */
-    private TimerTask retry;
     /** Completed when the connection drops or closes while this activation is stopping. */
     private final CompletableFuture<Void> lostWhileStopping = new CompletableFuture<>();
     /** What {@link #beginStop()} started: completes when the subscription is drained. */
@@ -68,13 +60,13 @@ public final class NatsActivation implements InboundActivation {
     public NatsActivation(WorkManager workManager, Timer timer, MessageEndpointFactory endpointFactory, NatsActivationSpec spec,
             ClientSettings settings) {
         this.workManager = workManager;
-        this.timer = timer;
         this.endpointFactory = endpointFactory;
         this.spec = spec;
         this.settings = settings;
-        this.maxConcurrency = spec.getMaxConcurrency();
-        this.slots = new Semaphore(maxConcurrency);
+        this.slots = new DeliverySlots(workManager, spec.getMaxConcurrency());
         this.queueGroup = queueGroupFor(spec, endpointFactory);
+        this.setup = new SetupLoop(workManager, timer, "NATS activation on " + spec.getSubject(), spec.getSetupAttempts(),
+                spec.getSetupIntervalMillis(), new Setup());
     }
 
     /** Returns the queue group to subscribe with, or null for a plain subscription. */
@@ -146,107 +138,7 @@ public final class NatsActivation implements InboundActivation {
     /** Schedules the first setup attempt on a Work and returns at once. */
     @Override
     public void start() throws ResourceException {
-        scheduleAttempt(1);
-    }
-
-    private void scheduleAttempt(int attempt) throws WorkException {
-        workManager.scheduleWork(new SetupAttempt(attempt));
-    }
-
-    /**
-     * One connection attempt, as one Work: it ends when the attempt has succeeded or failed; a
-     * retry is a new Work, scheduled by the container's timer. {@link #release()} ends it early
-     * (the thread is interrupted out of the connect) and schedules no further attempt.
-     */
-    private final class SetupAttempt implements Work {
-        private final int attempt;
-        /** Guarded by this Work's monitor. */
-        private Thread runner;
-        private volatile boolean released;
-
-        private SetupAttempt(int attempt) {
-            this.attempt = attempt;
-        }
-
-        @Override
-        public void run() {
-            synchronized (this) {
-                if (released) {
-                    return;
-                }
-                runner = Thread.currentThread();
-            }
-            try {
-                attempt(attempt, this);
-            } finally {
-                synchronized (this) {
-                    runner = null;
-                }
-                // A release that came late must not leave the container's thread interrupted.
-                Thread.interrupted();
-            }
-        }
-
-        @Override
-        public void release() {
-            synchronized (this) {
-                released = true;
-                if (runner != null) {
-                    runner.interrupt();
-                }
-            }
-        }
-    }
-
-    private void attempt(int attempt, SetupAttempt work) {
-        if (state == State.STOPPED) {
-            return;
-        }
-        try {
-            setUpOnce();
-            LOGGER.log(Level.INFO, "NATS activation on {0} (queue group {1}) active after {2} attempt(s)",
-                    spec.getSubject(), queueGroup, attempt);
-            return;
-        } catch (Exception e) {
-            if (work.released || e instanceof InterruptedException) {
-                failIfNotStopped();
-                LOGGER.log(Level.WARNING, "NATS activation on {0}: the container released setup attempt {1}; no more attempts",
-                        spec.getSubject(), attempt);
-                return;
-            }
-            LOGGER.log(Level.WARNING, "NATS activation on {0}: attempt {1} failed ({2})", spec.getSubject(), attempt, e.toString());
-        }
-        int attempts = spec.getSetupAttempts() == null ? NatsActivationSpec.DEFAULT_SETUP_ATTEMPTS : spec.getSetupAttempts();
-        if (attempts >= 0 && attempt >= attempts) {
-            failIfNotStopped();
-            LOGGER.log(Level.ERROR, "NATS activation on {0} gave up after {1} attempts", spec.getSubject(), attempts);
-            return;
-        }
-        long interval = Math.max(1, spec.getSetupIntervalMillis() == null
-                ? NatsActivationSpec.DEFAULT_SETUP_INTERVAL_MILLIS : spec.getSetupIntervalMillis());
-        synchronized (lock) {
-            if (state == State.STOPPED) {
-                return;
-            }
-            retry = new TimerTask() {
-                @Override
-                public void run() {
-                    try {
-                        scheduleAttempt(attempt + 1);
-                    } catch (WorkException | RuntimeException e) {
-                        failIfNotStopped();
-                        LOGGER.log(Level.ERROR, "NATS activation on " + spec.getSubject() + ": cannot schedule attempt "
-                                + (attempt + 1) + "; delivery stopped", e);
-                    }
-                }
-            };
-            try {
-                timer.schedule(retry, interval);
-            } catch (IllegalStateException e) {
-                state = State.FAILED;
-                LOGGER.log(Level.ERROR, "NATS activation on {0}: the container's timer is cancelled; no more attempts", spec.getSubject());
-            }
-        }
+        setup.schedule(1);
     }
 
     private void failIfNotStopped() {
@@ -254,6 +146,28 @@ public final class NatsActivation implements InboundActivation {
             if (state != State.STOPPED) {
                 state = State.FAILED;
             }
+        }
+    }
+
+    private final class Setup implements SetupLoop.Target {
+        @Override
+        public void setUpOnce() throws Exception {
+            NatsActivation.this.setUpOnce();
+        }
+
+        @Override
+        public boolean stopped() {
+            return state == State.STOPPED;
+        }
+
+        @Override
+        public void failIfNotStopped() {
+            NatsActivation.this.failIfNotStopped();
+        }
+
+        @Override
+        public String activeDescription() {
+            return "queue group " + queueGroup;
         }
     }
 
@@ -321,7 +235,7 @@ public final class NatsActivation implements InboundActivation {
         }
         LOGGER.log(Level.WARNING, "NATS activation on {0}: connection lost for good, setting up again", spec.getSubject());
         try {
-            scheduleAttempt(1);
+            setup.schedule(1);
         } catch (WorkException e) {
             state = State.FAILED;
             LOGGER.log(Level.ERROR, "NATS activation on " + spec.getSubject() + ": cannot schedule the new setup; delivery stopped", e);
@@ -331,27 +245,9 @@ public final class NatsActivation implements InboundActivation {
     /** Runs on the jnats dispatcher thread: waits for a free slot, then hands the message to a Work. */
     private void dispatch(Message message) throws InterruptedException {
         slots.acquire();
-        AtomicBoolean slotHeld = new AtomicBoolean(true);
-        Runnable freeSlot = () -> {
-            if (slotHeld.compareAndSet(true, false)) {
-                slots.release();
-            }
-        };
         try {
-            workManager.scheduleWork(new DeliveryWork(endpointFactory, message), WorkManager.INDEFINITE, null,
-                    new WorkAdapter() {
-                        @Override
-                        public void workRejected(WorkEvent event) {
-                            freeSlot.run();
-                        }
-
-                        @Override
-                        public void workCompleted(WorkEvent event) {
-                            freeSlot.run();
-                        }
-                    });
+            slots.schedule(new DeliveryWork(endpointFactory, message));
         } catch (WorkException e) {
-            freeSlot.run();
             LOGGER.log(Level.ERROR, "cannot schedule the delivery of a message on " + message.getSubject() + "; message lost", e);
         }
     }
@@ -376,12 +272,9 @@ public final class NatsActivation implements InboundActivation {
     public void beginStop() {
         Connection stopping;
         Dispatcher dispatching;
+        setup.cancel();
         synchronized (lock) {
             state = State.STOPPED;
-            if (retry != null) {
-                retry.cancel();
-                retry = null;
-            }
             stopping = connection;
             dispatching = dispatcher;
             connection = null;
@@ -458,9 +351,7 @@ public final class NatsActivation implements InboundActivation {
     }
 
     private void waitForRunningDeliveries(Duration timeout) throws InterruptedException {
-        if (slots.tryAcquire(maxConcurrency, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            slots.release(maxConcurrency);
-        } else {
+        if (!slots.awaitIdle(timeout)) {
             LOGGER.log(Level.WARNING, "NATS activation on {0}: deliveries still running after {1} ms; closing anyway",
                     spec.getSubject(), timeout.toMillis());
         }
@@ -483,6 +374,6 @@ public final class NatsActivation implements InboundActivation {
 
     /** Returns the number of deliveries running now. */
     public int deliveriesInFlight() {
-        return maxConcurrency - slots.availablePermits();
+        return slots.inFlight();
     }
 }

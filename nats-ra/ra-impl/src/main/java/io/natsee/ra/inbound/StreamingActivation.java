@@ -12,19 +12,12 @@ import io.natsee.ra.streaming.StreamingSubscription;
 import io.natsee.ra.streaming.SubscriptionOptions;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
-import jakarta.resource.spi.work.Work;
-import jakarta.resource.spi.work.WorkAdapter;
-import jakarta.resource.spi.work.WorkEvent;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Timer;
-import java.util.TimerTask;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One NATS Streaming message-driven bean endpoint: owns a jnats connection, a streaming session
@@ -50,15 +43,14 @@ public final class StreamingActivation implements InboundActivation {
     private final TransactionSynchronizationRegistry transactions;
     private final StreamingClientOptions clientOptions;
     private final SubscriptionOptions subscriptionOptions;
-    private final int maxConcurrency;
-    private final Semaphore slots;
+    private final DeliverySlots slots;
+    private final SetupLoop setup;
     private final Object lock = new Object();
     private volatile NatsActivation.State state = NatsActivation.State.CONNECTING;
     /** Guarded by {@code lock}. */
     private Connection connection;
     private StreamingClient client;
     private StreamingSubscription subscription;
-    private TimerTask retry;
     private Connection closingConnection;
     private StreamingClient closingClient;
     private StreamingSubscription closingSubscription;
@@ -74,14 +66,15 @@ public final class StreamingActivation implements InboundActivation {
         this.spec = spec;
         this.settings = settings;
         this.transactions = transactions;
-        this.maxConcurrency = spec.getMaxConcurrency();
-        this.slots = new Semaphore(maxConcurrency);
+        this.slots = new DeliverySlots(workManager, spec.getMaxConcurrency());
         this.subscriptionOptions = spec.subscriptionOptions();
         String clientId = spec.getClientId() == null || spec.getClientId().isBlank()
                 ? derivedClientId(endpointFactory) : spec.getClientId().trim();
         this.clientOptions = new StreamingClientOptions(spec.getClusterId().trim(), clientId, null, null, null, 0,
                 Duration.ofSeconds(spec.getPingIntervalSeconds() == null ? 5 : spec.getPingIntervalSeconds()),
                 spec.getPingMaxOut() == null ? 0 : spec.getPingMaxOut());
+        this.setup = new SetupLoop(workManager, timer, "NATS Streaming activation on " + subscriptionOptions.channel(),
+                spec.getSetupAttempts(), spec.getSetupIntervalMillis(), new Setup());
     }
 
     /**
@@ -100,98 +93,7 @@ public final class StreamingActivation implements InboundActivation {
 
     @Override
     public void start() throws ResourceException {
-        scheduleAttempt(1);
-    }
-
-    private void scheduleAttempt(int attempt) throws WorkException {
-        workManager.scheduleWork(new SetupAttempt(attempt));
-    }
-
-    /** One setup attempt, as one Work; {@link #release()} interrupts it and schedules no other. */
-    private final class SetupAttempt implements Work {
-        private final int attempt;
-        private Thread runner;
-        private volatile boolean released;
-
-        private SetupAttempt(int attempt) {
-            this.attempt = attempt;
-        }
-
-        @Override
-        public void run() {
-            synchronized (this) {
-                if (released) {
-                    return;
-                }
-                runner = Thread.currentThread();
-            }
-            try {
-                attempt(attempt, this);
-            } finally {
-                synchronized (this) {
-                    runner = null;
-                }
-                Thread.interrupted();
-            }
-        }
-
-        @Override
-        public void release() {
-            synchronized (this) {
-                released = true;
-                if (runner != null) {
-                    runner.interrupt();
-                }
-            }
-        }
-    }
-
-    private void attempt(int attempt, SetupAttempt work) {
-        if (state == NatsActivation.State.STOPPED) {
-            return;
-        }
-        try {
-            setUpOnce();
-            LOGGER.log(Level.INFO, "NATS Streaming activation on {0} (client {1}, durable {2}, queue group {3}) active after {4} attempt(s)",
-                    subscriptionOptions.channel(), clientOptions.clientId(), subscriptionOptions.durableName(),
-                    subscriptionOptions.queueGroup(), attempt);
-            return;
-        } catch (Exception e) {
-            if (work.released || e instanceof InterruptedException) {
-                failIfNotStopped();
-                LOGGER.log(Level.WARNING, "NATS Streaming activation on {0}: the container released setup attempt {1}; no more attempts",
-                        subscriptionOptions.channel(), attempt);
-                return;
-            }
-            LOGGER.log(Level.WARNING, "NATS Streaming activation on {0}: attempt {1} failed ({2})",
-                    subscriptionOptions.channel(), attempt, e.toString());
-        }
-        int attempts = spec.getSetupAttempts() == null ? NatsActivationSpec.DEFAULT_SETUP_ATTEMPTS : spec.getSetupAttempts();
-        if (attempts >= 0 && attempt >= attempts) {
-            failIfNotStopped();
-            LOGGER.log(Level.ERROR, "NATS Streaming activation on {0} gave up after {1} attempts", subscriptionOptions.channel(), attempts);
-            return;
-        }
-        long interval = Math.max(1, spec.getSetupIntervalMillis() == null
-                ? NatsActivationSpec.DEFAULT_SETUP_INTERVAL_MILLIS : spec.getSetupIntervalMillis());
-        synchronized (lock) {
-            if (state == NatsActivation.State.STOPPED) {
-                return;
-            }
-            retry = new TimerTask() {
-                @Override
-                public void run() {
-                    try {
-                        scheduleAttempt(attempt + 1);
-                    } catch (WorkException | RuntimeException e) {
-                        failIfNotStopped();
-                        LOGGER.log(Level.ERROR, "NATS Streaming activation on " + subscriptionOptions.channel()
-                                + ": cannot schedule the next setup attempt", e);
-                    }
-                }
-            };
-            timer.schedule(retry, interval);
-        }
+        setup.schedule(1);
     }
 
     private void failIfNotStopped() {
@@ -199,6 +101,29 @@ public final class StreamingActivation implements InboundActivation {
             if (state != NatsActivation.State.STOPPED) {
                 state = NatsActivation.State.FAILED;
             }
+        }
+    }
+
+    private final class Setup implements SetupLoop.Target {
+        @Override
+        public void setUpOnce() throws Exception {
+            StreamingActivation.this.setUpOnce();
+        }
+
+        @Override
+        public boolean stopped() {
+            return state == NatsActivation.State.STOPPED;
+        }
+
+        @Override
+        public void failIfNotStopped() {
+            StreamingActivation.this.failIfNotStopped();
+        }
+
+        @Override
+        public String activeDescription() {
+            return "client " + clientOptions.clientId() + ", durable " + subscriptionOptions.durableName()
+                    + ", queue group " + subscriptionOptions.queueGroup();
         }
     }
 
@@ -274,7 +199,7 @@ public final class StreamingActivation implements InboundActivation {
         session.close();
         LOGGER.log(Level.WARNING, "NATS Streaming activation on {0}: connection lost for good, setting up again", subscriptionOptions.channel());
         try {
-            scheduleAttempt(1);
+            setup.schedule(1);
         } catch (WorkException e) {
             state = NatsActivation.State.FAILED;
             LOGGER.log(Level.ERROR, "NATS Streaming activation on " + subscriptionOptions.channel()
@@ -292,39 +217,18 @@ public final class StreamingActivation implements InboundActivation {
             slots.release();
             return;
         }
-        AtomicBoolean slotHeld = new AtomicBoolean(true);
-        Runnable freeSlot = () -> {
-            if (slotHeld.compareAndSet(true, false)) {
-                slots.release();
-            }
-        };
         try {
-            workManager.scheduleWork(new StreamingDeliveryWork(endpointFactory, transactions, message), WorkManager.INDEFINITE, null,
-                    new WorkAdapter() {
-                        @Override
-                        public void workRejected(WorkEvent event) {
-                            freeSlot.run();
-                        }
-
-                        @Override
-                        public void workCompleted(WorkEvent event) {
-                            freeSlot.run();
-                        }
-                    });
+            slots.schedule(new StreamingDeliveryWork(endpointFactory, transactions, message));
         } catch (WorkException e) {
-            freeSlot.run();
             LOGGER.log(Level.ERROR, "cannot schedule the delivery of " + message + "; not acknowledged, redelivered after the ack wait", e);
         }
     }
 
     @Override
     public void beginStop() {
+        setup.cancel();
         synchronized (lock) {
             state = NatsActivation.State.STOPPED;
-            if (retry != null) {
-                retry.cancel();
-                retry = null;
-            }
             closingConnection = connection;
             closingClient = client;
             closingSubscription = subscription;
@@ -370,9 +274,7 @@ public final class StreamingActivation implements InboundActivation {
     }
 
     private void waitForRunningDeliveries(Duration timeout) throws InterruptedException {
-        if (slots.tryAcquire(maxConcurrency, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            slots.release(maxConcurrency);
-        } else {
+        if (!slots.awaitIdle(timeout)) {
             LOGGER.log(Level.WARNING, "NATS Streaming activation on {0}: deliveries still running after {1} ms; closing anyway"
                     + " (their messages are redelivered)", subscriptionOptions.channel(), timeout.toMillis());
         }
@@ -395,6 +297,6 @@ public final class StreamingActivation implements InboundActivation {
 
     /** Returns the number of deliveries running now. */
     public int deliveriesInFlight() {
-        return maxConcurrency - slots.availablePermits();
+        return slots.inFlight();
     }
 }
