@@ -159,7 +159,7 @@ public final class StreamingMain {
         if (flags.values.containsKey("sql_no_caching")) {
             sql.setProperty("sql_no_caching", String.valueOf(flags.bool("sql_no_caching", false)));
         }
-        boolean sqlStore = builder.build().store() == StreamingOptions.StoreType.SQL;
+        boolean sqlStore = builder.store() == StreamingOptions.StoreType.SQL;
         String driver = sql.getProperty("sql_driver", "").trim();
         if (driver.isEmpty()) {
             if (sqlStore) {

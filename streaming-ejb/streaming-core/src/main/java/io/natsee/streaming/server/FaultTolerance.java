@@ -60,6 +60,8 @@ final class FaultTolerance implements AutoCloseable {
     private Dispatcher dispatcher;
     private Thread loop;
     private JdbcFtLock sqlLock;
+    /** Whether the last {@link #tryLock()} really tried the lock (a FILE standby waits for missed heartbeats). */
+    private boolean attempted;
 
     FaultTolerance(StreamingOptions options, String serverId, Connection nats, ThreadFactory threads,
                    Consumer<String> fatal) {
@@ -96,9 +98,10 @@ final class FaultTolerance implements AutoCloseable {
         try {
             while (!closed) {
                 Thread.sleep(POLL_INTERVAL.toMillis());
+                attempted = false;
                 Store store = tryLock();
                 if (store == null) {
-                    if (System.nanoTime() - lastNotice > Duration.ofMinutes(1).toNanos()) {
+                    if (attempted && System.nanoTime() - lastNotice > Duration.ofMinutes(1).toNanos()) {
                         lastNotice = System.nanoTime();
                         LOG.log(System.Logger.Level.INFO,
                                 "ft: unable to get store lock at this time, going back to standby");
@@ -141,12 +144,14 @@ final class FaultTolerance implements AutoCloseable {
             if (System.nanoTime() - lastHeartbeat < missedNanos) {
                 return null;
             }
+            attempted = true;
             try {
                 return StorageFactory.open(options, null);
             } catch (StoreLockedException e) {
                 return null;
             }
         }
+        attempted = System.nanoTime() - lastHeartbeat >= missedNanos;
         try {
             if (sqlLock == null) {
                 sqlLock = new JdbcFtLock(JdbcDataSources.create(options.sql()), options.sql().driver(),

@@ -98,6 +98,8 @@ public record StreamingOptions(String clusterId, String natsUrl, String brokerHo
         public Builder brokerHost(String value) { brokerHost = value; return this; }
         public Builder brokerPort(int value) { brokerPort = value; return this; }
         public Builder store(StoreType value) { store = value; return this; }
+        /** The store type set so far. */
+        public StoreType store() { return store; }
         public Builder directory(Path value) { directory = value; return this; }
         public Builder fileSync(boolean value) { fileSync = value; return this; }
         public Builder limits(StoreLimits value) { limits = value; return this; }

@@ -63,6 +63,9 @@ public final class StreamingServer implements AutoCloseable {
     /** Starts the side-car broker if there is one, opens the store, connects and serves. */
     public synchronized void start() throws IOException, InterruptedException {
         startTime = clock.instant();
+        if (options.faultTolerant() && options.store() == StreamingOptions.StoreType.MEMORY) {
+            throw new IllegalArgumentException("ft: only FILE or SQL stores supported in FT mode");
+        }
         String url = options.natsUrl();
         if (url == null || url.isEmpty()) {
             BrokerOptions sidecar = brokerOptions != null ? brokerOptions
