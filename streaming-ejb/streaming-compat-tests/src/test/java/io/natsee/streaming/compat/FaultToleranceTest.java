@@ -53,6 +53,26 @@ class FaultToleranceTest {
     }
 
     @Test
+    void anActiveWhoseSqlLockIsTakenOverExits() throws Exception {
+        int natsPort = ServerProcess.freePort();
+        try (ServerProcess nats = ServerProcess.natsServer(natsPort);
+             PostgresDatabase database = PostgresDatabase.create("natsee_ftlost")) {
+            Assumptions.assumeTrue(nats != null, "Debian's nats-server is not installed");
+            ServerProcess active = ServerProcess.streaming(args("nats://127.0.0.1:" + natsPort,
+                    ServerProcess.freePort(), "-st", "SQL", "--sql_driver", "postgres", "--sql_source",
+                    database.jdbcSource()));
+            // Another owner takes the row (as a standby would after a stalled tick): the next tick finds it.
+            try (java.sql.Connection connection = java.sql.DriverManager.getConnection(database.jdbcSource());
+                 java.sql.Statement statement = connection.createStatement()) {
+                assertEquals(1, statement.executeUpdate("UPDATE natsee_store_lock SET owner = 'intruder', "
+                        + "token = token + 1 WHERE name = '" + GROUP + "'"));
+            }
+            assertEquals(1, active.awaitExit(15), active.output().toString());
+            assertTrue(active.printed("ft: store lock lost"), active.output().toString());
+        }
+    }
+
+    @Test
     void memoryStoreIsRefusedInAnFtGroup() throws Exception {
         ServerProcess server = ServerProcess.startStreaming("-a", "127.0.0.1", "-p", "0", "-st", "MEMORY",
                 "--ft_group", GROUP);
