@@ -43,6 +43,9 @@ public final class StreamingServer implements AutoCloseable {
     private ServerState state;
     private Store store;
     private Instant startTime;
+    private FaultTolerance ft;
+    private Partitions partitions;
+    private volatile java.util.function.Consumer<String> fatalHandler = reason -> { };
 
     /** A server with the given options; {@code brokerOptions} configure the side-car broker (null: defaults). */
     public StreamingServer(StreamingOptions options, BrokerOptions brokerOptions, ThreadFactory threadFactory,
@@ -60,6 +63,9 @@ public final class StreamingServer implements AutoCloseable {
     /** Starts the side-car broker if there is one, opens the store, connects and serves. */
     public synchronized void start() throws IOException, InterruptedException {
         startTime = clock.instant();
+        if (options.faultTolerant() && options.store() == StreamingOptions.StoreType.MEMORY) {
+            throw new IllegalArgumentException("ft: only FILE or SQL stores supported in FT mode");
+        }
         String url = options.natsUrl();
         if (url == null || url.isEmpty()) {
             BrokerOptions sidecar = brokerOptions != null ? brokerOptions
@@ -75,14 +81,30 @@ public final class StreamingServer implements AutoCloseable {
             }
             url = "nats://" + host + ":" + broker.port();
         }
-        RecoveredState recovered;
+        if (options.faultTolerant()) {
+            // A standby opens no store and subscribes to no streaming subject until it holds the store lock.
+            ft = new FaultTolerance(options, serverId, connect(url), threadFactory, this::fatal);
+            ft.start(this::activate);
+            return;
+        }
+        Store opened;
         try {
-            store = StorageFactory.open(options);
-            recovered = recoverAndInit();
+            opened = StorageFactory.open(options);
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
         }
+        try {
+            connect(url);
+        } catch (IOException | InterruptedException e) {
+            opened.close();
+            closeQuietly();
+            throw e;
+        }
+        activate(opened);
+    }
+
+    private Connection connect(String url) throws IOException, InterruptedException {
         Options natsOptions = new Options.Builder()
                 .server(url)
                 .connectionName("_NSS-" + options.clusterId() + "-general")
@@ -97,10 +119,38 @@ public final class StreamingServer implements AutoCloseable {
             closeQuietly();
             throw e;
         }
+        return nats;
+    }
+
+    /** Recovers the opened store and serves the streaming subjects: at start, or when a standby becomes active. */
+    private synchronized void activate(Store opened) throws IOException, InterruptedException {
+        if (nats == null) {
+            opened.close();
+            return;
+        }
+        store = opened;
+        RecoveredState recovered;
+        try {
+            recovered = recoverAndInit();
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        if (options.partitioning()) {
+            try {
+                partitions = new Partitions(new java.util.ArrayList<>(options.limits().perChannel().keySet()),
+                        serverId, options.clusterId(), nats);
+                partitions.start();
+            } catch (RuntimeException | IOException e) {
+                closeQuietly();
+                throw e;
+            }
+        }
         timers = Executors.newSingleThreadScheduledExecutor(threadFactory);
         engine = new Engine(threadFactory);
         ProtocolSubjects subjects = ProtocolSubjects.of(options.discoverPrefix(), options.clusterId());
         state = new ServerState(options, subjects, store, nats, timers, clock, engine);
+        state.partitions = partitions;
         Deliveries deliveries = new Deliveries(state);
         SubscriptionRequests subscriptions = new SubscriptionRequests(state, deliveries);
         ClientRequests clients = new ClientRequests(state, subscriptions);
@@ -131,7 +181,14 @@ public final class StreamingServer implements AutoCloseable {
                 message -> engine.post(() -> subscriptions.unsubscribe(message, false)));
         inbound.subscribe(subjects.subscriptionClose(),
                 message -> engine.post(() -> subscriptions.unsubscribe(message, true)));
-        inbound.subscribe(subjects.publish() + ".>", engine::postPublish);
+        if (partitions == null) {
+            inbound.subscribe(subjects.publish() + ".>", engine::postPublish);
+        } else {
+            // Only the owned channels' publishes reach this server; the others' are for the other servers.
+            for (String channel : partitions.channels()) {
+                inbound.subscribe(subjects.publish() + "." + channel, engine::postPublish);
+            }
+        }
         inbound.subscribe(subjects.acks() + ".>", message -> engine.post(() -> deliveries.ack(message)));
         try {
             nats.flush(Duration.ofSeconds(5));
@@ -163,6 +220,30 @@ public final class StreamingServer implements AutoCloseable {
                 subjects.acks(), ""));
         store.flush();
         return recovered;
+    }
+
+    /**
+     * Stops the server after a failure it cannot serve through (a lost FT lock, another active server), then
+     * tells the fatal handler.
+     */
+    private void fatal(String reason) {
+        LOG.log(System.Logger.Level.ERROR, reason);
+        close();
+        fatalHandler.accept(reason);
+    }
+
+    /** Called (once the server is closed) with the reason when it stops by itself; the launcher exits. */
+    public void onFatal(java.util.function.Consumer<String> handler) {
+        fatalHandler = handler;
+    }
+
+    /** The state as serverz reports it: STANDALONE, FT_ACTIVE or FT_STANDBY. */
+    public String stateName() {
+        FaultTolerance current = ft;
+        if (current == null) {
+            return "STANDALONE";
+        }
+        return current.isActive() ? "FT_ACTIVE" : "FT_STANDBY";
     }
 
     /** The side-car broker, or null in stand-alone mode. */
@@ -202,6 +283,9 @@ public final class StreamingServer implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        if (partitions != null) {
+            partitions.close();
+        }
         try {
             if (engine != null) {
                 engine.stop();
@@ -219,6 +303,10 @@ public final class StreamingServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "closing the store failed", e);
             }
         }
+        if (ft != null) {
+            // After the store is closed: the lock row is freed only once nothing more is written under it.
+            ft.close();
+        }
         try {
             if (nats != null) {
                 nats.close();
@@ -230,6 +318,7 @@ public final class StreamingServer implements AutoCloseable {
             broker.close();
         }
         nats = null;
+        partitions = null;
         engine = null;
         store = null;
         broker = null;

@@ -155,7 +155,12 @@ final class StreamingConfiguration {
 
     private static StreamingOptions.StoreType storeType(String value) {
         try {
-            return StreamingOptions.StoreType.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            StreamingOptions.StoreType type = StreamingOptions.StoreType.valueOf(value.trim().toUpperCase(Locale.ROOT));
+            if (type == StreamingOptions.StoreType.SQL) {
+                // The managed server's SQL store takes the container's DataSource; not wired here yet.
+                throw new IllegalArgumentException(value);
+            }
+            return type;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unsupported store type \"" + value + "\" (MEMORY or FILE)");
         }
