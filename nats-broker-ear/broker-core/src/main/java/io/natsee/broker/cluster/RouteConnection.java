@@ -38,7 +38,7 @@ public final class RouteConnection extends Connection {
     /** The URL this server dialled, or {@code null} for a route the peer dialled. */
     private final RouteManager.Dial dial;
     private final Map<String, Subscription> remoteInterest = new ConcurrentHashMap<>();
-    private final RouteReader reader = new RouteReader(this);
+    private final RouteProtocolParser parser;
     private volatile RemoteServer remote;
     private volatile boolean registered;
     private volatile boolean connectReceived;
@@ -50,7 +50,12 @@ public final class RouteConnection extends Connection {
         super(server, channel, id, true);
         this.manager = manager;
         this.dial = dial;
+        // nats-server checks max_payload only for clients; a route's messages passed that check already.
+        this.parser = new RouteProtocolParser(new Handler(), MAX_CONTROL_LINE, Integer.MAX_VALUE);
     }
+
+    /** The control line limit on routes: nats-server's default max_control_line. */
+    private static final int MAX_CONTROL_LINE = 4096;
 
     /** What the peer said about itself in its INFO. */
     record RemoteServer(String serverId, String serverName, String cluster, boolean dynamicCluster, String host,
@@ -94,7 +99,7 @@ public final class RouteConnection extends Connection {
 
     @Override
     protected void stopParser() {
-        reader.stop();
+        parser.stop();
     }
 
     // ---------------------------------------------------------------- transport events
@@ -106,8 +111,8 @@ public final class RouteConnection extends Connection {
         }
         active();
         try {
-            reader.read(bytes);
-        } catch (RouteReader.ParseException e) {
+            parser.parse(bytes);
+        } catch (RouteProtocolException e) {
             LOG.log(System.Logger.Level.WARNING, "{0} - route parse error: {1}", describe(), e.getMessage());
             close(CloseReason.PARSE_ERROR, null);
         } catch (RuntimeException e) {
@@ -227,20 +232,85 @@ public final class RouteConnection extends Connection {
         }
     }
 
-    /** A routed message, offsets into {@code args}; queue names listed (none for plain interest). */
-    void onMessage(boolean global, ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset,
-                   int replyLength, List<String> queues, ByteBuffer payload, int payloadOffset, int headerLength,
-                   int totalLength) {
-        countIn(totalLength);
-        if (!global || !registered) {
+    /** A routed message: to local clients only (plain interest, and the queue groups it names). */
+    void onMessage(RoutedMessage message) {
+        int total = message.totalLength();
+        countIn(total);
+        if (!registered || !isGlobalAccount(message)) {
             return;
         }
-        int count = Math.min(queues.size(), queueScratch.length);
+        int count = Math.min(message.queueCount(), queueScratch.length);
         for (int i = 0; i < count; i++) {
-            queueScratch[i] = queues.get(i);
+            queueScratch[i] = message.queue(i);
         }
-        MessageRouter.routeFromRoute(this, args, subjectOffset, subjectLength, replyOffset, replyLength,
-                queueScratch, count, payload, payloadOffset, headerLength, totalLength);
+        MessageRouter.routeFromRoute(this, message.arguments(), message.subjectOffset(), message.subjectLength(),
+                message.replyOffset(), message.replyLength(), queueScratch, count, message.payload(),
+                message.payloadOffset(), Math.max(0, message.headerLength()), total);
+    }
+
+    private static boolean isGlobalAccount(RoutedMessage message) {
+        ByteBuffer args = message.arguments();
+        int offset = message.accountOffset();
+        return message.accountLength() == 2 && args.get(offset) == '$' && args.get(offset + 1) == 'G';
+    }
+
+    /** Turns the parser's callbacks into this route's operations. */
+    private final class Handler implements RouteProtocolHandler {
+        @Override
+        public void onInfo(ByteBuffer buffer, int offset, int length) {
+            RouteConnection.this.onInfo(bytes(buffer, offset, length));
+        }
+
+        @Override
+        public void onConnect(ByteBuffer buffer, int offset, int length) {
+            RouteConnection.this.onConnect(bytes(buffer, offset, length));
+        }
+
+        @Override
+        public void onPing() {
+            RouteConnection.this.onPing();
+        }
+
+        @Override
+        public void onPong() {
+            RouteConnection.this.onPong();
+        }
+
+        @Override
+        public void onError(ByteBuffer buffer, int offset, int length) {
+            RouteConnection.this.onError(text(buffer, offset, length));
+        }
+
+        @Override
+        public void onSubscribe(ByteBuffer args, int accountOffset, int accountLength, int subjectOffset,
+                                int subjectLength, int queueOffset, int queueLength, int weight) {
+            RouteConnection.this.onSubscribe(text(args, accountOffset, accountLength),
+                    text(args, subjectOffset, subjectLength),
+                    queueLength == 0 ? null : text(args, queueOffset, queueLength));
+        }
+
+        @Override
+        public void onUnsubscribe(ByteBuffer args, int accountOffset, int accountLength, int subjectOffset,
+                                  int subjectLength, int queueOffset, int queueLength) {
+            RouteConnection.this.onUnsubscribe(text(args, accountOffset, accountLength),
+                    text(args, subjectOffset, subjectLength),
+                    queueLength == 0 ? null : text(args, queueOffset, queueLength));
+        }
+
+        @Override
+        public void onMessage(RoutedMessage message) {
+            RouteConnection.this.onMessage(message);
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer buffer, int offset, int length) {
+        byte[] bytes = new byte[length];
+        buffer.get(offset, bytes, 0, length);
+        return bytes;
+    }
+
+    private static String text(ByteBuffer buffer, int offset, int length) {
+        return new String(bytes(buffer, offset, length), StandardCharsets.UTF_8);
     }
 
     /** Sends protocol bytes (RS+, RS-, INFO) from any thread. */
