@@ -134,6 +134,9 @@ public final class NettyTransport implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+                // Nothing is read until the listener is in place: a connect to a local port can
+                // complete (and the peer's first bytes arrive) before the future's listener runs.
+                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024))
@@ -153,6 +156,7 @@ public final class NettyTransport implements AutoCloseable {
             NettyChannel transportChannel = new NettyChannel(channel, loop, null, 0);
             channel.pipeline().addLast(transportChannel);
             transportChannel.listener(acceptor.accept(transportChannel));
+            channel.config().setAutoRead(true);
         });
     }
 
