@@ -1,6 +1,7 @@
 package io.natsee.broker.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.natsee.broker.monitor.RouteSnapshot;
 import io.natsee.broker.server.CloseReason;
 import io.natsee.broker.server.Connection;
 import io.natsee.broker.server.MessageRouter;
@@ -332,6 +333,15 @@ public final class RouteConnection extends Connection {
     }
 
     // ---------------------------------------------------------------- monitoring
+
+    /** What /routez shows of this route now; any thread (counters may be slightly old). */
+    RouteSnapshot snapshot() {
+        RemoteServer peer = remote;
+        List<String> subjects = remoteSubjects();
+        return new RouteSnapshot(id(), peer == null ? "" : peer.serverId(), dial != null,
+                dial != null && dial.configured, channel.remoteHost(), channel.remotePort(), startTime(),
+                lastActivity(), roundTripNanos(), pendingBytes(), inMsgs(), outMsgs(), inBytes(), outBytes(), subjects);
+    }
 
     /** The peer's interest as of now, for /routez. */
     int remoteSubscriptions() {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natsee.broker.BrokerDefaults;
+import io.natsee.broker.monitor.RouteSnapshot;
+import io.natsee.broker.monitor.Varz;
 import io.natsee.broker.server.CloseReason;
 import io.natsee.broker.server.Interest;
 import io.natsee.broker.server.ServerContext;
@@ -569,6 +571,27 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
         for (RouteConnection route : open) {
             route.closeGracefully(CloseReason.SERVER_SHUTDOWN);
         }
+    }
+
+    /** Snapshots of the registered routes, for /routez. */
+    public List<RouteSnapshot> snapshots() {
+        List<RouteSnapshot> snapshots = new ArrayList<>();
+        for (RouteConnection route : routes.values()) {
+            snapshots.add(route.snapshot());
+        }
+        snapshots.sort(java.util.Comparator.comparingLong(RouteSnapshot::rid));
+        return snapshots;
+    }
+
+    /** The cluster block of /varz, as nats-server 2.9 fills it. */
+    public Varz.ClusterVarz varz() {
+        List<String> urls = new ArrayList<>();
+        for (URI url : options.routes()) {
+            urls.add(url.getHost() + ":" + (url.getPort() < 0 ? ClusterOptions.DEFAULT_ROUTE_PORT : url.getPort()));
+        }
+        double authTimeout = options.authTimeout() == null ? 2 : options.authTimeout().toMillis() / 1000.0;
+        return new Varz.ClusterVarz(clusterName, listenHost, listenPort, authTimeout, urls, 2, options.tls() != null,
+                options.tls() != null && options.tls().requiresClientCertificates());
     }
 
     /** Open route connections (registered or not); for shutdown waits. */
