@@ -124,11 +124,21 @@ abstract class ClusterContract {
     }
 
     private static void await(String what, BooleanSupplier condition) {
+        await(() -> what, condition);
+    }
+
+    private static void await(java.util.function.Supplier<String> what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + RECEIVE_TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what.get());
+            }
             ClusterNode.sleep(10);
         }
+    }
+
+    private static int sizeOf(List<Integer> list) {
+        return list == null ? 0 : list.size();
     }
 
     @Test
@@ -157,7 +167,8 @@ abstract class ClusterContract {
         }
         fromB.flush(Duration.ofSeconds(5));
         fromC.flush(Duration.ofSeconds(5));
-        await("1000 messages", () -> count.get() >= 2 * perPublisher);
+        await(() -> "1000 messages, have " + count.get() + " (from B " + sizeOf(received.get("B")) + ", from C "
+                + sizeOf(received.get("C")) + ")" + logs(), () -> count.get() >= 2 * perPublisher);
         ClusterNode.sleep(200); // a duplicate would arrive within this time
         assertEquals(2 * perPublisher, count.get(), "one copy of each message");
         List<Integer> inOrder = new ArrayList<>();
