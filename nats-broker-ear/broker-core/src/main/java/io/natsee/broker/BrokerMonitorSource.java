@@ -107,4 +107,32 @@ final class BrokerMonitorSource implements MonitorSource {
         ServerContext server = broker.server();
         return server != null && server.lameDuck();
     }
+
+    @Override
+    public List<io.natsee.broker.monitor.RouteSnapshot> routes() {
+        io.natsee.broker.cluster.RouteManager routes = broker.routes();
+        return routes == null ? List.of() : routes.snapshots();
+    }
+
+    @Override
+    public io.natsee.broker.monitor.Varz.ClusterVarz cluster() {
+        io.natsee.broker.cluster.RouteManager routes = broker.routes();
+        return routes == null ? io.natsee.broker.monitor.Varz.ClusterVarz.none() : routes.varz();
+    }
+
+    @Override
+    public List<String> connectUrls() {
+        io.natsee.broker.cluster.RouteManager routes = broker.routes();
+        ServerContext server = broker.server();
+        if (routes == null || server == null || routes.noAdvertise()) {
+            return List.of();
+        }
+        List<String> urls = new ArrayList<>(server.clientUrls());
+        for (String url : routes.peerClientUrls()) {
+            if (!urls.contains(url)) {
+                urls.add(url);
+            }
+        }
+        return urls;
+    }
 }

@@ -42,6 +42,8 @@ public final class MonitorHttpServer implements AutoCloseable {
     public static final String METRICS = "/metrics";
     /** The path of the index page. */
     public static final String ROOT = "/";
+    /** The routes of the cluster. */
+    public static final String ROUTEZ = "/routez";
     /**
      * The path of the close-connection action (ours; {@code POST /connz/close?cid=N} with
      * {@code Authorization: Bearer <token>}); served only after {@link #allowClosingConnections}.
@@ -93,6 +95,7 @@ public final class MonitorHttpServer implements AutoCloseable {
         endpoints.put(SUBSZ, subsz);
         endpoints.put(SUBSCRIPTIONSZ, subsz);
         endpoints.put(ACCOUNTZ, exchange -> pretty(monitor.accountz()));
+        endpoints.put(ROUTEZ, exchange -> pretty(monitor.routez(subscriptionsWanted(exchange))));
         endpoints.put(HEALTHZ, exchange -> {
             Healthz health = monitor.healthz();
             return new Answer(health.healthy() ? 200 : 503, JSON, json.compact(health), true);
@@ -207,6 +210,19 @@ public final class MonitorHttpServer implements AutoCloseable {
 
     private Answer pretty(Object value) {
         return new Answer(200, JSON, json.pretty(value), true);
+    }
+
+    /** {@code subs} as Go's strconv.ParseBool reads it (1, t, true...); a bad value is a 400. */
+    private static boolean subscriptionsWanted(HttpExchange exchange) throws MonitorRequestException {
+        String value = parameters(exchange).apply("subs");
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        return switch (value) {
+            case "1", "t", "T", "true", "TRUE", "True" -> true;
+            case "0", "f", "F", "false", "FALSE", "False" -> false;
+            default -> throw new MonitorRequestException("strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
+        };
     }
 
     private static java.util.function.Function<String, String> parameters(HttpExchange exchange) {

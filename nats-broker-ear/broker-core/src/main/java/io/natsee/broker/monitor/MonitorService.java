@@ -76,7 +76,7 @@ public final class MonitorService {
                 options.tls() != null,
                 options.tls() != null && options.tls().requiresClientCertificates(),
                 null,
-                List.of(),
+                broker.connectUrls(),
                 options.maxConnections(),
                 options.maxSubscriptions(),
                 options.pingInterval(),
@@ -89,7 +89,7 @@ public final class MonitorService {
                 options.maxControlLine(),
                 options.maxPayload(),
                 options.maxPending(),
-                Varz.ClusterVarz.none(),
+                broker.cluster(),
                 EMPTY_BLOCK,
                 EMPTY_BLOCK,
                 EMPTY_BLOCK,
@@ -120,6 +120,11 @@ public final class MonitorService {
                 start,
                 List.of(),
                 SYSTEM_ACCOUNT);
+    }
+
+    /** The routes of {@code /routez}; {@code subscriptions} adds each route's interest ({@code subs=1}). */
+    public Routez routez(boolean subscriptions) {
+        return Routez.of(broker.serverId(), clock.instant(), broker.routes(), subscriptions);
     }
 
     /**

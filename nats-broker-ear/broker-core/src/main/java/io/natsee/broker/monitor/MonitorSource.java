@@ -54,17 +54,28 @@ public interface MonitorSource {
     /** Whether the server is in lame duck mode (no new clients; open ones closed gradually). */
     boolean lameDuck();
 
-    /**
-     * Route connections open now, for {@code /varz}'s {@code routes}. The cluster
-     * (see the clustering issue) supplies it together with the data of {@code /routez}; a
-     * server without a cluster has none.
-     */
+    /** Route connections open now, for {@code /varz}'s {@code routes}; a server without a cluster has none. */
     default int routeCount() {
-        return 0;
+        return routes().size();
     }
 
     /** Remote servers known through routes, for {@code /varz}'s {@code remotes}; see {@link #routeCount}. */
     default int remoteCount() {
-        return 0;
+        return routeCount();
+    }
+
+    /** Snapshots of the registered routes, for {@code /routez}; none without a cluster. */
+    default List<RouteSnapshot> routes() {
+        return List.of();
+    }
+
+    /** The cluster block of {@code /varz}; {@link Varz.ClusterVarz#none()} without a cluster. */
+    default Varz.ClusterVarz cluster() {
+        return Varz.ClusterVarz.none();
+    }
+
+    /** The cluster's client URLs ({@code host:port}) for {@code /varz}'s {@code connect_urls}; empty without a cluster. */
+    default List<String> connectUrls() {
+        return List.of();
     }
 }

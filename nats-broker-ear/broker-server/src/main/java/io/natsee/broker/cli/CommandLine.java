@@ -3,6 +3,8 @@ package io.natsee.broker.cli;
 import io.natsee.broker.BrokerOptions;
 import io.natsee.broker.auth.AuthOptions;
 import io.natsee.broker.auth.User;
+import io.natsee.broker.cluster.ClusterOptions;
+import io.natsee.broker.cluster.ClusterUrls;
 import io.natsee.broker.config.TlsFiles;
 import io.natsee.broker.tls.TlsOptions;
 
@@ -44,6 +46,13 @@ import java.util.function.Consumer;
  * @param logSizeLimit {@code --log_size_limit}: rotate the log file beyond this many bytes
  * @param maxTracedMsgLen {@code --max_traced_msg_len}: the longest payload a trace line shows
  * @param portsFileDir {@code --ports_file_dir}: where to write {@code <name>_<pid>.ports}
+ * @param clusterListen {@code --cluster}, {@code --cluster_listen}: {@code nats://[user:pass@]host:port}
+ *                      of the route port ({@code ""} switches clustering off)
+ * @param routes {@code --routes}: comma-separated route URLs ({@code ""} removes the file's)
+ * @param clusterName {@code --cluster_name}
+ * @param noAdvertise {@code --no_advertise}: do not tell clients about the other servers
+ * @param clusterAdvertise {@code --cluster_advertise}: the {@code host:port} peers are told to dial
+ * @param connectRetries {@code --connect_retries}: redials of an implicit route
  * @param unsupported the flags nats-server has that this server recognises but cannot honour
  *                    yet, as given (for example {@code -user})
  */
@@ -53,13 +62,14 @@ record CommandLine(String host, Integer port, String serverName, Path pidFile, I
                    String user, String password, String token, Boolean tls, Path tlsCert, Path tlsKey,
                    Path tlsCaCert, Boolean tlsVerify, String signal,
                    Integer logSizeLimit, Integer maxTracedMsgLen, Path portsFileDir,
+                   String clusterListen, String routes, String clusterName, Boolean noAdvertise,
+                   String clusterAdvertise, Integer connectRetries,
                    List<String> unsupported) {
 
     /** Flags of nats-server this server recognises and refuses until it implements them. */
     private static final List<String> UNSUPPORTED_KEYS = List.of(
             "https_port", "client_advertise", "syslog", "remote_syslog", "jetstream", "store_dir", "help_tls",
-            "routes", "cluster", "cluster_name", "no_advertise", "cluster_advertise",
-            "connect_retries", "cluster_listen", "profile");
+            "profile");
 
     /** A command line that is not valid: a flag error (exit 2) or a bad command (exit 1). */
     static final class CommandLineException extends Exception {
@@ -120,12 +130,12 @@ record CommandLine(String host, Integer port, String serverName, Path pidFile, I
                 .define("tlscacert", text, "tlscacert")
                 .define("help_tls", bool, "help_tls")
                 .define("routes", text, "routes")
-                .define("cluster", text, "cluster")
+                // One variable in nats-server (Cluster.ListenStr): the last of the two given wins.
+                .define("cluster", text, "cluster", "cluster_listen")
                 .define("cluster_name", text, "cluster_name")
                 .define("no_advertise", bool, "no_advertise")
                 .define("cluster_advertise", text, "cluster_advertise")
                 .define("connect_retries", number, "connect_retries")
-                .define("cluster_listen", text, "cluster_listen")
                 .define("profile", number, "profile");
         return flags;
     }
@@ -187,6 +197,12 @@ record CommandLine(String host, Integer port, String serverName, Path pidFile, I
                 intValue(values, parsed, "log_size_limit"),
                 intValue(values, parsed, "max_traced_msg_len"),
                 path(values.get("ports_file_dir")),
+                (String) values.get("cluster"),
+                (String) values.get("routes"),
+                (String) values.get("cluster_name"),
+                (Boolean) values.get("no_advertise"),
+                (String) values.get("cluster_advertise"),
+                intValue(values, parsed, "connect_retries"),
                 List.copyOf(unsupported));
     }
 
@@ -243,7 +259,61 @@ record CommandLine(String host, Integer port, String serverName, Path pidFile, I
         if (portsFileDir != null) {
             builder.portsFileDir(portsFileDir);
         }
+        applyCluster(builder);
         return builder;
+    }
+
+    /** Whether any cluster flag was given. */
+    boolean hasClusterFlags() {
+        return clusterListen != null || routes != null || clusterName != null || noAdvertise != null
+                || clusterAdvertise != null || connectRetries != null;
+    }
+
+    /**
+     * The cluster flags over the file's {@code cluster} block, as nats-server 2.9.10's
+     * {@code overrideCluster} and {@code --routes} handling: {@code --cluster ""} switches
+     * clustering off (port 0); a {@code --cluster} URL sets host and port and replaces the
+     * route credentials with its own (none when it has none); {@code --routes ""} removes the
+     * routes. Routes without a cluster port are refused with nats-server's text.
+     *
+     * @throws IllegalArgumentException with nats-server's texts
+     */
+    private void applyCluster(BrokerOptions.Builder builder) {
+        if (!hasClusterFlags()) {
+            return;
+        }
+        ClusterOptions cluster = builder.cluster() == null ? ClusterOptions.of(0) : builder.cluster();
+        if (clusterListen != null) {
+            if (clusterListen.isEmpty()) {
+                cluster = cluster.withListen(cluster.host(), 0);
+            } else {
+                ClusterUrls.Listen listen = ClusterUrls.listen(clusterListen);
+                cluster = cluster.withListen(listen.host(), listen.port()).withCredentials(listen.user(), listen.password());
+            }
+        }
+        if (routes != null) {
+            cluster = cluster.withRoutes(ClusterUrls.routes(routes));
+        }
+        if (clusterName != null) {
+            cluster = cluster.withName(clusterName);
+        }
+        if (noAdvertise != null) {
+            cluster = cluster.withNoAdvertise(noAdvertise);
+        }
+        if (clusterAdvertise != null) {
+            cluster = cluster.withAdvertise(clusterAdvertise);
+        }
+        if (connectRetries != null) {
+            if (connectRetries < 0) {
+                throw new IllegalArgumentException("invalid value for flag -connect_retries: must not be negative");
+            }
+            cluster = cluster.withConnectRetries(connectRetries);
+        }
+        if (routes != null && !routes.isEmpty() && (clusterListen == null || clusterListen.isEmpty())
+                && cluster.host() == null && cluster.port() == 0) {
+            throw new IllegalArgumentException("solicited routes require cluster capabilities, e.g. --cluster");
+        }
+        builder.cluster(cluster);
     }
 
     /** Whether any of {@code --user}, {@code --pass} and {@code --auth} was given. */
@@ -329,7 +399,14 @@ record CommandLine(String host, Integer port, String serverName, Path pidFile, I
         return "CommandLine[host=" + host + ", port=" + port + ", configFile=" + configFile + ", user=" + user
                 + ", password=" + (password == null ? null : "<hidden>") + ", token=" + (token == null ? null : "<hidden>")
                 + ", tls=" + tls + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", tlsCaCert=" + tlsCaCert
-                + ", tlsVerify=" + tlsVerify + ", signal=" + signal + ", unsupported=" + unsupported + "]";
+                + ", tlsVerify=" + tlsVerify + ", signal=" + signal
+                + ", clusterListen=" + (clusterListen == null ? null : redactedListen(clusterListen))
+                + ", routes=" + (routes == null ? null : routes.replaceAll("://([^:@/]*):[^@/]*@", "://$1:xxxxx@"))
+                + ", clusterName=" + clusterName + ", unsupported=" + unsupported + "]";
+    }
+
+    private static String redactedListen(String url) {
+        return url.replaceAll("://([^:@/]*):[^@/]*@", "://$1:xxxxx@");
     }
 
     /** Whether log lines carry a timestamp ({@code -T}, on unless switched off). */

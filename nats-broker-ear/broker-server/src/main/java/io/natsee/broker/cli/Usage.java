@@ -46,6 +46,15 @@ final class Usage {
                     --tlsverify                  Enable TLS, verify client certificates
                     --tlscacert <file>           Client certificate CA for verification
 
+            Cluster Options:
+                    --routes <rurl-1, rurl-2>    Routes to solicit and connect
+                    --cluster <cluster-url>      Cluster URL for solicited routes
+                    --cluster_name <string>      Cluster Name, if not set one will be dynamically generated
+                    --no_advertise <bool>        Do not advertise known cluster information to clients
+                    --cluster_advertise <string> Cluster URL to advertise to other servers
+                    --connect_retries <number>   For implicit routes, number of connect retries
+                    --cluster_listen <url>       Cluster url from which members can solicit routes
+
             Common Options:
                 -h, --help                       Show this message
                 -v, --version                    Show version
@@ -53,9 +62,7 @@ final class Usage {
             Recognised but not supported yet (the server refuses to start with them):
                 -ms, --https_port, --client_advertise,
                 -s, --syslog, -r, --remote_syslog,
-                -js, --jetstream, -sd, --store_dir, --profile, --help_tls,
-                --routes, --cluster, --cluster_name, --no_advertise, --cluster_advertise,
-                --connect_retries, --cluster_listen
+                -js, --jetstream, -sd, --store_dir, --profile, --help_tls
 
             Flags take one or two dashes, and values as --port=4222 or --port 4222.
             """;

@@ -157,9 +157,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--routes=nats://x:1", "--cluster=nats://x:1", "--cluster_name=c",
-            "--no_advertise", "--no_advertise=true", "--cluster_advertise=x", "--connect_retries=3",
-            "--cluster_listen=x", "--client_advertise=x", "-ms=8443", "--https_port=8443",
+    @ValueSource(strings = {"--client_advertise=x", "-ms=8443", "--https_port=8443",
             "-s", "--syslog", "-r=udp://x:514", "--remote_syslog=x", "-js", "--jetstream",
             "-sd=/tmp", "--store_dir=/tmp", "--profile=6060", "--help_tls"})
     void recognisedButUnsupported(String argument) throws Exception {
@@ -182,7 +180,7 @@ class CommandLineTest {
 
     @Test
     void everyUnsupportedFlagIsListed() throws Exception {
-        assertEquals(List.of("-routes", "-cluster"), parse("--cluster", "nats://x:1", "--routes", "nats://y:1").unsupported());
+        assertEquals(List.of("-jetstream", "-profile"), parse("--profile", "6060", "--jetstream").unsupported());
     }
 
     @Test

@@ -81,8 +81,8 @@ class MainTest {
 
     @Test
     void unsupportedFlagsExitOne() {
-        assertEquals(1, run("--routes", "nats://x:1", "--cluster", "nats://x:1", "-a", "127.0.0.1"));
-        assertEquals("natsee-server: -routes, -cluster are not supported yet\n", err());
+        assertEquals(1, run("--profile", "6060", "--jetstream", "-a", "127.0.0.1"));
+        assertEquals("natsee-server: -jetstream, -profile are not supported yet\n", err());
         err.reset();
         assertEquals(1, run("--jetstream"));
         assertEquals("natsee-server: -jetstream is not supported yet\n", err());

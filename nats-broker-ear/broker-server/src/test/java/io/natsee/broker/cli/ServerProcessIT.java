@@ -216,9 +216,12 @@ class ServerProcessIT {
         Server unknown = launch("--bogus");
         assertEquals(2, unknown.awaitExit());
         assertEquals("flag provided but not defined: -bogus", unknown.lines.get(0));
-        Server unsupported = launch("--routes", "nats://127.0.0.1:6222");
+        Server unsupported = launch("--jetstream");
         assertEquals(1, unsupported.awaitExit());
-        assertEquals(List.of("natsee-server: -routes is not supported yet"), unsupported.lines);
+        assertEquals(List.of("natsee-server: -jetstream is not supported yet"), unsupported.lines);
+        Server routesAlone = launch("--routes", "nats://127.0.0.1:6222");
+        assertEquals(1, routesAlone.awaitExit());
+        assertEquals(List.of("natsee-server: solicited routes require cluster capabilities, e.g. --cluster"), routesAlone.lines);
     }
 
     @Test
