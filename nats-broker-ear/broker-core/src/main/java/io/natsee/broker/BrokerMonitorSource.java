@@ -74,7 +74,7 @@ final class BrokerMonitorSource implements MonitorSource {
     @Override
     public List<ConnectionSnapshot> closedConnections() {
         ServerContext server = broker.server();
-        return server == null ? List.of() : server.closedConnections().list();
+        return server == null ? List.of() : server.registry().closedConnections();
     }
 
     @Override

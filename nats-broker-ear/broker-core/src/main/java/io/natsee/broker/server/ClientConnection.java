@@ -86,6 +86,7 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     private volatile String connectIdentity = "";
 
     private volatile boolean closed;
+    private volatile boolean announced;
     private volatile CloseReason closeReason;
     private boolean touched;
     private volatile boolean flushScheduled;
@@ -239,7 +240,7 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
             server.trie.remove(subscription);
         }
         subscriptions.clear();
-        server.unregister(this, last);
+        server.registry().closed(this, last);
         resumeStalledProducers();
         if (stalled) {
             stalled = false;
@@ -295,6 +296,15 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
             return;
         }
         sendOk();
+        if (!announced) {
+            announced = true;
+            server.registry().authenticated(this);
+        }
+    }
+
+    /** Whether this client completed a CONNECT (the connect advisory went out for it). */
+    boolean authenticatedOnce() {
+        return announced;
     }
 
     /** Checks the CONNECT's credentials when authentication is required; closes the client if they fail. */
@@ -1066,13 +1076,15 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
     }
 
     private ConnectionSnapshot snapshot(boolean withSubscriptions, Instant stop, String reason) {
+        // One pass over the concurrent map: the count always equals the list given with it.
         List<SubDetail> details = List.of();
-        Collection<Subscription> current = subscriptions.values();
+        int count = subscriptions.size();
         if (withSubscriptions) {
-            details = new ArrayList<>(current.size());
-            for (Subscription subscription : current) {
+            details = new ArrayList<>(count + 4);
+            for (Subscription subscription : subscriptions.values()) {
                 details.add(detail(subscription));
             }
+            count = details.size();
         }
         Instant lastActivity = start.plusNanos(Math.max(0, lastActivityNanos - startNanos));
         String user = connectUser;
@@ -1081,7 +1093,7 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
             authorized = authorizedUser == null ? authorized : authorizedUser;
         }
         return new ConnectionSnapshot(id, channel.remoteHost(), channel.remotePort(), start, lastActivity, rttNanos,
-                out.length(), inMsgs, outMsgs, inBytes, outBytes, current.size(), details, name, lang, version,
+                out.length(), inMsgs, outMsgs, inBytes, outBytes, count, details, name, lang, version,
                 user, authorized, GLOBAL_ACCOUNT, "", "", stop, reason);
     }
 

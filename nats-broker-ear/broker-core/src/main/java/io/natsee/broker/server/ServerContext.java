@@ -7,8 +7,6 @@ import io.natsee.broker.BrokerOptions;
 import io.natsee.broker.BrokerStatistics;
 import io.natsee.broker.auth.AuthOptions;
 import io.natsee.broker.auth.Authenticator;
-import io.natsee.broker.monitor.ClosedConnections;
-import io.natsee.broker.monitor.ConnectionSnapshot;
 import io.natsee.broker.subject.SubjectTrie;
 import io.natsee.broker.transport.ChannelAcceptor;
 import io.natsee.broker.transport.ChannelListener;
@@ -16,14 +14,12 @@ import io.natsee.broker.transport.TransportChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The state that the connections of one broker share: options, the subject trie, the per-loop
- * contexts, the registry of open connections and the server's identity. Also the acceptor that
+ * contexts, the {@link ConnectionRegistry} and the server's identity. Also the acceptor that
  * turns new transport channels into client connections.
  */
 public final class ServerContext implements ChannelAcceptor {
@@ -37,12 +33,9 @@ public final class ServerContext implements ChannelAcceptor {
     private final String serverId;
     private final String serverName;
     private final LoopContext[] loops;
-    private final ConcurrentHashMap<Long, ClientConnection> connections = new ConcurrentHashMap<>();
-    private final AtomicLong connectionIds = new AtomicLong();
-    private final AtomicLong totalConnections = new AtomicLong();
+    private final ConnectionRegistry registry = new ConnectionRegistry();
     private final AtomicLong slowConsumers = new AtomicLong();
     private final Instant start;
-    private final ClosedConnections closed = new ClosedConnections(ClosedConnections.DEFAULT_CAPACITY);
     private volatile boolean lameDuck;
     private volatile String infoPrefix;
     private volatile Authenticator authenticator;
@@ -138,7 +131,7 @@ public final class ServerContext implements ChannelAcceptor {
         this.authenticator = new Authenticator(authorization);
         this.authTimeout = authTimeout;
         rebuildInfo();
-        for (ClientConnection connection : connections.values()) {
+        for (ClientConnection connection : registry.open()) {
             connection.reauthorize();
         }
     }
@@ -150,30 +143,23 @@ public final class ServerContext implements ChannelAcceptor {
 
     @Override
     public ChannelListener accept(TransportChannel channel) {
-        long id = connectionIds.incrementAndGet();
+        long id = registry.nextId();
         LoopContext loop = loops[channel.loopIndex() % loops.length];
         ClientConnection connection = new ClientConnection(this, channel, loop, id, loops.length > 1);
-        totalConnections.incrementAndGet();
         if (shuttingDown || lameDuck) {
             connection.refuse(null, CloseReason.SERVER_SHUTDOWN);
-        } else if (connections.size() >= options.maxConnections()) {
+        } else if (registry.openCount() >= options.maxConnections()) {
             connection.refuse("maximum connections exceeded", CloseReason.MAX_CONNECTIONS_EXCEEDED);
         } else {
-            connections.put(id, connection);
+            registry.register(connection);
             connection.start();
         }
         return connection;
     }
 
-    /** Called once per connection, when it closed, with its last snapshot (for {@code /connz?state=closed}). */
-    void unregister(ClientConnection connection, ConnectionSnapshot last) {
-        connections.remove(connection.id());
-        closed.add(last);
-    }
-
-    /** The remembered closed connections. */
-    public ClosedConnections closedConnections() {
-        return closed;
+    /** The open connections, their ids and the closed history. */
+    public ConnectionRegistry registry() {
+        return registry;
     }
 
     /**
@@ -222,17 +208,17 @@ public final class ServerContext implements ChannelAcceptor {
 
     /** The open client connections, for monitoring and shutdown. */
     public List<ClientConnection> connections() {
-        return new ArrayList<>(connections.values());
+        return registry.open();
     }
 
     public int connectionCount() {
-        return connections.size();
+        return registry.openCount();
     }
 
     /** Refuses new connections and closes every open one after flushing what it has queued. */
     public void shutdown() {
         shuttingDown = true;
-        for (ClientConnection connection : connections.values()) {
+        for (ClientConnection connection : registry.open()) {
             connection.closeGracefully(CloseReason.SERVER_SHUTDOWN);
         }
     }
@@ -250,7 +236,7 @@ public final class ServerContext implements ChannelAcceptor {
             outBytes += loop.outBytes;
         }
         return new BrokerStatistics(inMsgs, outMsgs, inBytes, outBytes, slowConsumers.get(),
-                connections.size(), totalConnections.get(), trie.count(), start);
+                registry.openCount(), registry.totalCount(), trie.count(), start);
     }
 
     static void logClose(ClientConnection connection, CloseReason reason) {
