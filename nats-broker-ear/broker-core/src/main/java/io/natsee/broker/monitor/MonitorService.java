@@ -30,7 +30,8 @@ public final class MonitorService {
     public static final int PROTOCOL = 1;
     /**
      * The system account nats-server 2.9.10 always creates and names in {@code /varz}. Reported
-     * for compatibility with tools that read it; this broker has no system account traffic yet.
+     * for compatibility with tools that read it; {@code system_account} renames it and turns on
+     * the {@code $SYS} advisories (see {@code SystemEvents}).
      */
     public static final String SYSTEM_ACCOUNT = "$SYS";
 
@@ -119,7 +120,7 @@ public final class MonitorService {
                 httpRequestStats(),
                 start,
                 List.of(),
-                SYSTEM_ACCOUNT);
+                systemAccount(options));
     }
 
     /**
@@ -162,8 +163,13 @@ public final class MonitorService {
 
     /** The accounts of {@code /accountz}: the global account and the system account. */
     public Accountz accountz() {
-        return new Accountz(broker.serverId(), clock.instant(), SYSTEM_ACCOUNT,
-                List.of(ConnzAssembler.GLOBAL_ACCOUNT, SYSTEM_ACCOUNT));
+        String system = systemAccount(broker.options());
+        return new Accountz(broker.serverId(), clock.instant(), system, List.of(ConnzAssembler.GLOBAL_ACCOUNT, system));
+    }
+
+    /** The configured {@code system_account}, else the {@code $SYS} nats-server always has. */
+    private static String systemAccount(BrokerOptions options) {
+        return options.systemAccount() != null ? options.systemAccount() : SYSTEM_ACCOUNT;
     }
 
     /** Whether the server is in lame duck mode. */

@@ -749,9 +749,22 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         return true;
     }
 
+    /** Queues a message the server itself publishes (a {@code $SYS} advisory); the work runs on this connection's loop. */
+    void deliverSystem(Subscription subscription, ByteBuffer subject, ByteBuffer payload) {
+        channel.execute(() -> {
+            int length = payload.remaining();
+            if (deliver(null, subscription, subject, 0, subject.remaining(), 0, 0, payload, 0, 0, length,
+                    MessageRouter.Sizes.COMPUTED)) {
+                loop.outMsgs++;
+                loop.outBytes += length;
+            }
+            flush();
+        });
+    }
+
     /** Asks the producer (on whose loop this runs) to stop reading until this consumer drains. */
     private void requestStall(ClientConnection producer) {
-        if (producer != this) {
+        if (producer != null && producer != this) {
             producer.stallRequested = true;
             synchronized (stalledProducers) {
                 if (!stalledProducers.contains(producer)) {
@@ -859,7 +872,7 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         }
         closed = true;
         closeReason = reason;
-        server.countSlowConsumer();
+        server.countSlowConsumer(this, reason);
         channel.closeNow();
     }
 

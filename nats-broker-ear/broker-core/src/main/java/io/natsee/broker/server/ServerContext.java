@@ -34,6 +34,7 @@ public final class ServerContext implements ChannelAcceptor {
     private final String serverName;
     private final LoopContext[] loops;
     private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final SystemEvents events;
     private final AtomicLong slowConsumers = new AtomicLong();
     private final Instant start;
     private volatile boolean lameDuck;
@@ -57,6 +58,20 @@ public final class ServerContext implements ChannelAcceptor {
         this.start = clock.instant();
         this.authenticator = new Authenticator(options.authorization());
         this.authTimeout = options.effectiveAuthTimeout();
+        this.events = new SystemEvents(this);
+        if (events.enabled()) {
+            registry.listener(events.connectionListener());
+        }
+    }
+
+    /** The {@code $SYS} advisories (they publish nothing unless {@code system_account} is set). */
+    public SystemEvents systemEvents() {
+        return events;
+    }
+
+    /** Whether the server is closing every connection. */
+    boolean shuttingDown() {
+        return shuttingDown;
     }
 
     /** How long a new client has to authenticate. */
@@ -182,8 +197,9 @@ public final class ServerContext implements ChannelAcceptor {
         return lameDuck;
     }
 
-    void countSlowConsumer() {
+    void countSlowConsumer(ClientConnection connection, CloseReason reason) {
         slowConsumers.incrementAndGet();
+        events.slowConsumer(connection, reason.text());
     }
 
     public String serverId() {
