@@ -36,6 +36,8 @@ public final class MonitorHttpServer implements AutoCloseable {
     public static final String SUBSCRIPTIONSZ = "/subscriptionsz";
     /** The path of the accounts. */
     public static final String ACCOUNTZ = "/accountz";
+    /** nats-server's routes endpoint. */
+    public static final String ROUTEZ = "/routez";
     /** The path of the health probe. */
     public static final String HEALTHZ = "/healthz";
     /** The path of the Prometheus metrics (ours; nats-server needs a separate exporter). */
@@ -93,6 +95,7 @@ public final class MonitorHttpServer implements AutoCloseable {
         endpoints.put(SUBSZ, subsz);
         endpoints.put(SUBSCRIPTIONSZ, subsz);
         endpoints.put(ACCOUNTZ, exchange -> pretty(monitor.accountz()));
+        endpoints.put(ROUTEZ, exchange -> pretty(monitor.routez(parameters(exchange))));
         endpoints.put(HEALTHZ, exchange -> {
             Healthz health = monitor.healthz();
             return new Answer(health.healthy() ? 200 : 503, JSON, json.compact(health), true);
@@ -268,11 +271,12 @@ public final class MonitorHttpServer implements AutoCloseable {
                     <a href=.%s>Connections</a><br/>
                     <a href=.%s>Accounts</a><br/>
                     <a href=.%s>Subscriptions</a><br/>
+                    <a href=.%s>Routes</a><br/>
                     <a href=.%s>Health Probe</a><br/>
                     <a href=.%s>Metrics (Prometheus)</a><br/>
                     <a href=https://docs.nats.io/running-a-nats-service/nats_admin/monitoring>Help</a>
                   </body>
                 </html>
-                """.formatted(title.replace("<", "&lt;"), VARZ, CONNZ, ACCOUNTZ, SUBSZ, HEALTHZ, METRICS);
+                """.formatted(title.replace("<", "&lt;"), VARZ, CONNZ, ACCOUNTZ, SUBSZ, ROUTEZ, HEALTHZ, METRICS);
     }
 }

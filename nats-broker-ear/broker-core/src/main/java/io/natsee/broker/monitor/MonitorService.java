@@ -161,6 +161,20 @@ public final class MonitorService {
         return new Subsz(broker.serverId(), now, statistics, page.size(), query.offset(), query.limit(), page);
     }
 
+    /**
+     * The routes of {@code /routez}; {@code subs} as nats-server reads it: {@code 1}/true lists
+     * the subjects, {@code detail} the subscriptions.
+     *
+     * @throws MonitorRequestException with nats-server's text for a {@code subs} it cannot read
+     */
+    public Routez routez(java.util.function.Function<String, String> parameters) throws MonitorRequestException {
+        String subs = parameters.apply("subs");
+        boolean detail = "detail".equals(subs);
+        boolean subscriptions = !detail && new QueryParameters(parameters).bool("subs");
+        List<Routez.Route> routes = broker.routes(subscriptions, detail);
+        return new Routez(broker.serverId(), clock.instant(), routes.size(), routes);
+    }
+
     /** The accounts of {@code /accountz}: the global account and the system account. */
     public Accountz accountz() {
         String system = systemAccount(broker.options());

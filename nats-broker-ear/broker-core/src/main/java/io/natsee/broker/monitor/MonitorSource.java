@@ -63,6 +63,15 @@ public interface MonitorSource {
         return 0;
     }
 
+    /**
+     * The routes for {@code /routez}, with their subscriptions when asked ({@code subs=1} fills
+     * {@code subscriptions_list}, {@code subs=detail} {@code subscriptions_list_detail}). The
+     * cluster supplies them; a server without a cluster has none.
+     */
+    default List<Routez.Route> routes(boolean subscriptions, boolean detail) {
+        return List.of();
+    }
+
     /** Remote servers known through routes, for {@code /varz}'s {@code remotes}; see {@link #routeCount}. */
     default int remoteCount() {
         return 0;

@@ -285,7 +285,7 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         connectUser = connect.path("user").asText("");
         connectIdentity = monitoredIdentity(connect);
         if (protocol < 0 || protocol > 1) {
-            close(CloseReason.PROTOCOL_VIOLATION, "invalid client protocol");
+            close(CloseReason.BAD_CLIENT_PROTOCOL_VERSION, "invalid client protocol");
             return;
         }
         if (noResponders && !headers) {
@@ -634,8 +634,8 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
             authorizationViolation();
             return;
         }
-        // nats-server closes a client that sends -ERR.
-        close(CloseReason.PROTOCOL_VIOLATION, null);
+        // nats-server closes a client that sends -ERR, recording a parse error.
+        close(CloseReason.PARSE_ERROR, null);
     }
 
     @Override
@@ -647,7 +647,7 @@ public final class ClientConnection implements ChannelListener, ProtocolHandler,
         System.getLogger(ClientConnection.class.getName()).log(System.Logger.Level.DEBUG,
                 "{0} - protocol error: {1}", describe(), e.getMessage());
         switch (e.kind()) {
-            case UNKNOWN_OPERATION -> close(CloseReason.PARSE_ERROR, "Unknown Protocol Operation");
+            case UNKNOWN_OPERATION -> close(CloseReason.PROTOCOL_VIOLATION, "Unknown Protocol Operation");
             case MAX_CONTROL_LINE -> close(CloseReason.MAX_CONTROL_LINE_EXCEEDED, "maximum control line exceeded");
             case MAX_PAYLOAD -> close(CloseReason.MAX_PAYLOAD_EXCEEDED, "Maximum Payload Violation");
             case BAD_ARGUMENTS -> close(CloseReason.PROTOCOL_VIOLATION, null);
