@@ -2,6 +2,8 @@ package io.natsee.broker;
 
 import io.natsee.broker.monitor.MonitorService;
 import io.natsee.broker.monitor.MonitorSource;
+import io.natsee.broker.cluster.ClusterOptions;
+import io.natsee.broker.cluster.RouteManager;
 import io.natsee.broker.server.ServerContext;
 import io.natsee.broker.tls.TlsSettings;
 import io.natsee.broker.transport.NettyTransport;
@@ -32,6 +34,8 @@ public final class Broker implements AutoCloseable {
     private final MonitorSource monitorSource;
     private final MonitorService monitor;
     private volatile ServerContext context;
+    /** The cluster side; {@code null} when no cluster is configured. */
+    private volatile RouteManager routes;
     private volatile NettyTransport transport;
     private volatile int port = -1;
     private volatile boolean closed;
@@ -80,6 +84,18 @@ public final class Broker implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             netty.close();
             throw e;
+        }
+        ClusterOptions cluster = options.cluster();
+        if (cluster != null && cluster.enabled()) {
+            RouteManager manager = new RouteManager(server, netty, cluster);
+            try {
+                manager.start(options.host());
+            } catch (IOException | RuntimeException e) {
+                manager.close();
+                netty.close();
+                throw e;
+            }
+            this.routes = manager;
         }
         this.transport = netty;
         this.context = server;
@@ -234,6 +250,11 @@ public final class Broker implements AutoCloseable {
         return monitorSource;
     }
 
+    /** The cluster side (routes), or {@code null} when no cluster is configured or before start. */
+    public RouteManager routes() {
+        return routes;
+    }
+
     /** The engine's shared state, for monitoring; {@code null} before start. */
     public ServerContext server() {
         return context;
@@ -258,9 +279,13 @@ public final class Broker implements AutoCloseable {
             return;
         }
         netty.stopAccepting();
+        RouteManager cluster = routes;
+        if (cluster != null) {
+            cluster.close();
+        }
         server.shutdown();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.connectionCount() > 0 && System.nanoTime() < deadline) {
+        while ((server.connectionCount() > 0 || (cluster != null && cluster.openCount() > 0)) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

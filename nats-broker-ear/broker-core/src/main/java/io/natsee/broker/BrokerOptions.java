@@ -1,6 +1,8 @@
 package io.natsee.broker;
 
 import io.natsee.broker.auth.AuthOptions;
+import io.natsee.broker.cluster.ClusterOptions;
+import io.natsee.broker.cluster.ClusterUrls;
 import io.natsee.broker.tls.TlsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +46,7 @@ public final class BrokerOptions {
     private final Path portsFileDir;
     private final Duration lameDuckDuration;
     private final Duration lameDuckGracePeriod;
+    private final ClusterOptions cluster;
 
     private BrokerOptions(Builder b) {
         this.host = b.host;
@@ -75,6 +78,7 @@ public final class BrokerOptions {
         this.portsFileDir = b.portsFileDir;
         this.lameDuckDuration = b.lameDuckDuration;
         this.lameDuckGracePeriod = b.lameDuckGracePeriod;
+        this.cluster = b.cluster;
     }
 
     /** A builder holding every default. */
@@ -114,6 +118,7 @@ public final class BrokerOptions {
         b.portsFileDir = portsFileDir;
         b.lameDuckDuration = lameDuckDuration;
         b.lameDuckGracePeriod = lameDuckGracePeriod;
+        b.cluster = cluster;
         return b;
     }
 
@@ -131,7 +136,10 @@ public final class BrokerOptions {
      * as {@code 2m} or seconds), {@code ping_max}, {@code write_deadline}, {@code auth_timeout},
      * {@code debug}, {@code trace}, {@code logfile}, {@code pid_file}, {@code event_loops},
      * {@code logfile_size_limit}, {@code max_traced_msg_len}, {@code system_account}, {@code ports_file_dir},
-     * {@code lame_duck_duration}, {@code lame_duck_grace_period}. Sizes accept nats-server's suffixes ({@code 64KB}, {@code 1MB}). Security, as nats-server's
+     * {@code lame_duck_duration}, {@code lame_duck_grace_period}. Cluster:
+     * {@code cluster_name}, {@code cluster_host}, {@code cluster_port} (0 off, -1 any free
+     * port), {@code routes} (comma separated URLs), {@code cluster_advertise},
+     * {@code no_advertise}, {@code connect_retries}. Sizes accept nats-server's suffixes ({@code 64KB}, {@code 1MB}). Security, as nats-server's
      * flags: {@code user}, {@code pass} (or {@code password}), {@code auth} (or {@code token}),
      * {@code tls} ({@code false} switches TLS off), {@code tls_cert}, {@code tls_key},
      * {@code tls_ca}, {@code tls_verify}, {@code tls_timeout}.
@@ -285,6 +293,15 @@ public final class BrokerOptions {
         return tls;
     }
 
+    /**
+     * The {@code cluster} block and flags; {@code null} when none was given. Routes are served
+     * and dialled only when it is {@linkplain ClusterOptions#enabled() enabled} (a port other
+     * than 0), as in nats-server.
+     */
+    public ClusterOptions cluster() {
+        return cluster;
+    }
+
     /** The configuration file these options were read from, for reloading; {@code null} if none. */
     public Path configFile() {
         return configFile;
@@ -314,7 +331,7 @@ public final class BrokerOptions {
                 + ", maxConnections=" + maxConnections + ", maxSubscriptions=" + maxSubscriptions
                 + ", pingInterval=" + pingInterval + ", pingMax=" + pingMax
                 + ", writeDeadline=" + writeDeadline + ", eventLoops=" + eventLoops
-                + ", authorization=" + authorization + ", tls=" + (tls != null) + "]";
+                + ", authorization=" + authorization + ", tls=" + (tls != null) + ", cluster=" + cluster + "]";
     }
 
     /** Builds {@link BrokerOptions}; every setter validates its argument. */
@@ -348,8 +365,20 @@ public final class BrokerOptions {
         private Path portsFileDir;
         private Duration lameDuckDuration = BrokerDefaults.LAME_DUCK_DURATION;
         private Duration lameDuckGracePeriod = BrokerDefaults.LAME_DUCK_GRACE_PERIOD;
+        private ClusterOptions cluster;
 
         private Builder() {
+        }
+
+        /** The cluster block; {@code null} for none. */
+        public Builder cluster(ClusterOptions cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        /** The cluster block as set so far, for callers that change one part of it. */
+        public ClusterOptions cluster() {
+            return cluster;
         }
 
         /** The log file size in bytes after which it is rotated; 0 (or negative) never rotates. */
@@ -643,10 +672,21 @@ public final class BrokerOptions {
                 case "ports_file_dir" -> portsFileDir(value.isEmpty() ? null : Path.of(value));
                 case "lame_duck_duration" -> lameDuckDuration(Values.parseDuration(value));
                 case "lame_duck_grace_period" -> lameDuckGracePeriod(Values.parseDuration(value));
+                case "cluster_name" -> cluster(clusterOrOff().withName(value));
+                case "cluster_host" -> cluster(clusterOrOff().withListen(value, clusterOrOff().port()));
+                case "cluster_port" -> cluster(clusterOrOff().withListen(clusterOrOff().host(), Integer.parseInt(value)));
+                case "routes" -> cluster(clusterOrOff().withRoutes(ClusterUrls.routes(value)));
+                case "cluster_advertise" -> cluster(clusterOrOff().withAdvertise(value));
+                case "no_advertise" -> cluster(clusterOrOff().withNoAdvertise(Boolean.parseBoolean(value)));
+                case "connect_retries" -> cluster(clusterOrOff().withConnectRetries(Integer.parseInt(value)));
                 default -> {
                     // Keys of other components (streaming, the resource adapter) share the prefix.
                 }
             }
+        }
+
+        private ClusterOptions clusterOrOff() {
+            return cluster == null ? ClusterOptions.of(0) : cluster;
         }
 
         public BrokerOptions build() {

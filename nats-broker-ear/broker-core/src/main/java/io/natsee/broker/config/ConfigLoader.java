@@ -45,7 +45,8 @@ import java.util.function.Predicate;
  * {@code trace}, {@code trace_verbose} (sets trace, as in nats-server), {@code logfile}/
  * {@code log_file}, {@code pidfile}/{@code pid_file} and {@code disable_sublist_cache}/
  * {@code no_sublist_cache} (switches the match cache off), {@code authorization} (see
- * {@link AuthorizationBlock}) and {@code tls} (see {@link TlsBlock}). Plaintext passwords
+ * {@link AuthorizationBlock}), {@code tls} (see {@link TlsBlock}) and {@code cluster} (see
+ * {@link ClusterBlock}). Plaintext passwords
  * produce nats-server's start-up warning ({@link #PLAINTEXT_PASSWORDS_WARNING}) through the
  * warning consumer, at the first such password. {@link #load(Path, BrokerOptions.Builder, Map,
  * Consumer)} remembers the file in {@link BrokerOptions.Builder#configFile(Path)}.
@@ -54,7 +55,7 @@ import java.util.function.Predicate;
  * server does anyway (for example {@code syslog: false} or {@code prof_port: 0}); any other
  * value is refused. {@code connect_error_reports} and {@code reconnect_error_reports} are
  * accepted and ignored: they only pace the logging of failed outgoing route, gateway and leaf
- * node connections, and this server makes none. Every other key nats-server 2.9 knows is
+ * node connections. Every other key nats-server 2.9 knows is
  * refused as "not supported yet", and any other key is an {@code unknown field}, unless a
  * {@code $variable} reference used it, exactly as nats-server reports it.
  *
@@ -72,7 +73,7 @@ public final class ConfigLoader {
     /** Keys nats-server 2.9.10 reads that this server does not implement, aliases included. */
     private static final Set<String> UNSUPPORTED = Set.of(
             "accounts", "no_auth_user", "system",
-            "ocsp", "allow_non_tls", "cluster", "gateway", "leaf", "leafnodes",
+            "ocsp", "allow_non_tls", "gateway", "leaf", "leafnodes",
             "websocket", "ws", "mqtt", "jetstream", "store_dir", "default_js_domain",
             "mappings", "maps", "operator", "operators", "root", "roots", "root_operator",
             "root_operators", "resolver", "account_resolver", "accounts_resolver", "resolver_tls",
@@ -338,6 +339,10 @@ public final class ConfigLoader {
                     TlsOptions options = TlsBlock.read(entry, errors);
                     tls = options;
                     return options == null ? null : builder -> builder.tls(options);
+                }
+                case "cluster" -> {
+                    io.natsee.broker.cluster.ClusterOptions cluster = ClusterBlock.read(entry, errors, warnings);
+                    return cluster == null ? null : builder -> builder.cluster(cluster);
                 }
                 case "disable_sublist_cache", "no_sublist_cache" -> {
                     boolean disabled = bool(entry);

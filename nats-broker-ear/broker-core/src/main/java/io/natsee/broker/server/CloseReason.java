@@ -19,7 +19,9 @@ public enum CloseReason {
     AUTHENTICATION_FAILURE("Authentication Failure"),
     WRITE_ERROR("Write Error"),
     TLS_HANDSHAKE_ERROR("TLS Handshake Failure"),
-    TLS_REQUIRED("Secure Connection - TLS Required");
+    TLS_REQUIRED("Secure Connection - TLS Required"),
+    DUPLICATE_ROUTE("Duplicate Route"),
+    CLUSTER_NAME_CONFLICT("Cluster Name Conflict");
 
     private final String text;
 

@@ -59,10 +59,14 @@ public final class ConnectionRegistry {
         this.listener = listener == null ? NONE : listener;
     }
 
-    /** The id of a new connection, counted in the total whether it is then admitted or refused. */
+    /** A new connection id, unique among this broker's clients and routes. */
     long nextId() {
-        total.incrementAndGet();
         return ids.incrementAndGet();
+    }
+
+    /** Counts an accepted client connection in the total, whether it is then admitted or refused. */
+    void accepted() {
+        total.incrementAndGet();
     }
 
     /** Admits an accepted connection. */

@@ -15,7 +15,9 @@ final class LoopContext {
     final MatchCache matchCache;
     /** The size fields of the message being routed on this loop. */
     final MessageRouter.Sizes sizes = new MessageRouter.Sizes();
-    private ClientConnection[] touched = new ClientConnection[64];
+    /** The routes the message being routed on this loop goes to. */
+    final RouteTargets routeTargets = new RouteTargets();
+    private Connection[] touched = new Connection[64];
     private int touchedCount;
     private long random;
 
@@ -31,9 +33,9 @@ final class LoopContext {
     }
 
     /** Remembers a connection to flush at the end of the current read. */
-    void touch(ClientConnection connection) {
+    void touch(Connection connection) {
         if (touchedCount == touched.length) {
-            ClientConnection[] bigger = new ClientConnection[touched.length * 2];
+            Connection[] bigger = new Connection[touched.length * 2];
             System.arraycopy(touched, 0, bigger, 0, touchedCount);
             touched = bigger;
         }
@@ -44,7 +46,7 @@ final class LoopContext {
     void flushTouched() {
         // A flush can close a connection, which never touches another, so the list is stable.
         for (int i = 0; i < touchedCount; i++) {
-            ClientConnection connection = touched[i];
+            Connection connection = touched[i];
             touched[i] = null;
             connection.flushFromLoop();
         }

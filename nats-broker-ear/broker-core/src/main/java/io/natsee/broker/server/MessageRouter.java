@@ -6,10 +6,13 @@ import java.nio.ByteBuffer;
 
 /**
  * Delivers one published message to what its subject matched: every plain subscription, and one
- * member of each queue group picked at random (skipping members that cannot take it). Honours
- * echo: a connection that said {@code echo:false} does not get its own messages.
+ * member of each queue group picked at random (skipping members that cannot take it), a local
+ * member before one behind a route, so that each message reaches one member in the whole
+ * cluster. Each route with matching interest gets one RMSG naming the queue groups it was picked
+ * for. Honours echo: a connection that said {@code echo:false} does not get its own messages.
+ * Messages that came from a route are delivered to local clients only (the one-hop rule).
  */
-final class MessageRouter {
+public final class MessageRouter {
 
     private MessageRouter() {
     }
@@ -18,9 +21,9 @@ final class MessageRouter {
      * Where the size fields of the message being routed are in its arguments buffer, as the
      * client wrote them; a length of 0 means "format the number". One per event loop, reused.
      */
-    static final class Sizes {
-        /** Sizes that are always formatted (messages the server makes itself). */
-        static final Sizes COMPUTED = new Sizes();
+    public static final class Sizes {
+        /** Sizes that are always formatted (messages the server makes itself and routed ones). */
+        public static final Sizes COMPUTED = new Sizes();
 
         int sizeOffset;
         int sizeLength;
@@ -28,14 +31,22 @@ final class MessageRouter {
         int headerSizeLength;
     }
 
-    /** Returns the number of deliveries made. Runs on the publisher's event loop. */
-    static int route(LoopContext loop, ClientConnection publisher, MatchResult match,
+    /** Returns the number of deliveries made (a route counts once). Runs on the publisher's event loop. */
+    static int route(LoopContext loop, Connection publisher, MatchResult match,
                      ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
                      ByteBuffer payload, int payloadOffset, int headerLength, int totalLength, Sizes sizes) {
         int delivered = 0;
-        boolean noEcho = !publisher.echo;
+        boolean noEcho = publisher.noEcho();
+        RouteTargets routes = null;
         for (Subscription subscription : match.plain()) {
-            ClientConnection target = (ClientConnection) subscription.owner();
+            Connection target = (Connection) subscription.owner();
+            if (target.route) {
+                if (routes == null) {
+                    routes = loop.routeTargets;
+                }
+                routes.add(target, null);
+                continue;
+            }
             if (noEcho && target == publisher) {
                 continue;
             }
@@ -47,21 +58,101 @@ final class MessageRouter {
         for (Subscription[] group : match.queues()) {
             int members = group.length;
             int first = members == 1 ? 0 : loop.nextInt(members);
+            Connection remote = null;
+            boolean done = false;
             for (int k = 0; k < members; k++) {
                 Subscription subscription = group[(first + k) % members];
-                ClientConnection target = (ClientConnection) subscription.owner();
+                Connection target = (Connection) subscription.owner();
+                if (target.route) {
+                    if (remote == null && !target.closed) {
+                        remote = target;
+                    }
+                    continue;
+                }
                 if (noEcho && target == publisher) {
                     continue;
                 }
                 if (target.deliver(publisher, subscription, args, subjectOffset, subjectLength, replyOffset,
                         replyLength, payload, payloadOffset, headerLength, totalLength, sizes)) {
                     delivered++;
+                    done = true;
                     break;
+                }
+            }
+            if (!done && remote != null) {
+                if (routes == null) {
+                    routes = loop.routeTargets;
+                }
+                routes.add(remote, group[0].queueName());
+            }
+        }
+        if (routes != null) {
+            for (int i = 0; i < routes.count(); i++) {
+                if (routes.route(i).forward(publisher, args, subjectOffset, subjectLength, replyOffset, replyLength,
+                        routes.queues(i), routes.queueCount(i), payload, payloadOffset, headerLength, totalLength)) {
+                    delivered++;
+                }
+            }
+            routes.clear();
+        }
+        loop.outMsgs += delivered;
+        loop.outBytes += (long) delivered * totalLength;
+        return delivered;
+    }
+
+    /**
+     * Delivers a message that came from a route to local clients only: every plain subscription,
+     * and one local member of each queue group the route named. Returns the number of deliveries.
+     */
+    public static int routeFromRoute(Connection route, ByteBuffer args, int subjectOffset, int subjectLength,
+                                     int replyOffset, int replyLength, String[] queues, int queueCount,
+                                     ByteBuffer payload, int payloadOffset, int headerLength, int totalLength) {
+        LoopContext loop = route.loop;
+        MatchResult match = loop.matchCache.match(args, subjectOffset, subjectLength);
+        int delivered = 0;
+        Sizes sizes = Sizes.COMPUTED;
+        for (Subscription subscription : match.plain()) {
+            Connection target = (Connection) subscription.owner();
+            if (target.route) {
+                continue;
+            }
+            if (target.deliver(route, subscription, args, subjectOffset, subjectLength, replyOffset, replyLength,
+                    payload, payloadOffset, headerLength, totalLength, sizes)) {
+                delivered++;
+            }
+        }
+        if (queueCount > 0) {
+            for (Subscription[] group : match.queues()) {
+                if (!named(group[0].queue(), queues, queueCount)) {
+                    continue;
+                }
+                int members = group.length;
+                int first = members == 1 ? 0 : loop.nextInt(members);
+                for (int k = 0; k < members; k++) {
+                    Subscription subscription = group[(first + k) % members];
+                    Connection target = (Connection) subscription.owner();
+                    if (target.route) {
+                        continue;
+                    }
+                    if (target.deliver(route, subscription, args, subjectOffset, subjectLength, replyOffset,
+                            replyLength, payload, payloadOffset, headerLength, totalLength, sizes)) {
+                        delivered++;
+                        break;
+                    }
                 }
             }
         }
         loop.outMsgs += delivered;
         loop.outBytes += (long) delivered * totalLength;
         return delivered;
+    }
+
+    private static boolean named(String queue, String[] queues, int count) {
+        for (int i = 0; i < count; i++) {
+            if (queues[i].equals(queue)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

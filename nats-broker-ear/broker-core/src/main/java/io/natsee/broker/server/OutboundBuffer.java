@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Not thread safe: the owning connection guards it (see docs/LOCKING.md).
  */
-final class OutboundBuffer {
+public final class OutboundBuffer {
 
     /** Starting capacity, and the size an idle buffer shrinks back to. */
     static final int INITIAL_CAPACITY = 4096;
@@ -22,20 +22,20 @@ final class OutboundBuffer {
     private byte[] bytes = new byte[INITIAL_CAPACITY];
     private int length;
 
-    int length() {
+    public int length() {
         return length;
     }
 
-    byte[] array() {
+    public byte[] array() {
         return bytes;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return length == 0;
     }
 
     /** Forgets the content after it was handed to the transport; shrinks a very large buffer. */
-    void clear() {
+    public void clear() {
         length = 0;
         if (bytes.length > SHRINK_ABOVE) {
             bytes = new byte[INITIAL_CAPACITY];
@@ -43,24 +43,24 @@ final class OutboundBuffer {
     }
 
     /** Whether enough is queued to flush without waiting for the end of the read. */
-    boolean full() {
+    public boolean full() {
         return length >= FLUSH_THRESHOLD;
     }
 
     /** Gives back the memory of an empty buffer that grew; for connections that went idle. */
-    void shrinkIfIdle() {
+    public void shrinkIfIdle() {
         if (length == 0 && bytes.length > INITIAL_CAPACITY) {
             bytes = new byte[INITIAL_CAPACITY];
         }
     }
 
     /** The current capacity in bytes. */
-    int capacity() {
+    public int capacity() {
         return bytes.length;
     }
 
     /** Makes room for {@code more} bytes. */
-    void reserve(int more) {
+    public void reserve(int more) {
         int needed = length + more;
         if (needed > bytes.length) {
             int capacity = Math.max(needed, bytes.length * 2);
@@ -71,18 +71,18 @@ final class OutboundBuffer {
     }
 
     /** Appends bytes; the caller reserved room. */
-    void put(byte[] source) {
+    public void put(byte[] source) {
         System.arraycopy(source, 0, bytes, length, source.length);
         length += source.length;
     }
 
     /** Appends one byte; the caller reserved room. */
-    void put(byte b) {
+    public void put(byte b) {
         bytes[length++] = b;
     }
 
     /** Appends {@code count} bytes of {@code source} from absolute index {@code offset}; the caller reserved room. */
-    void put(ByteBuffer source, int offset, int count) {
+    public void put(ByteBuffer source, int offset, int count) {
         if (count < 16 && !source.hasArray()) {
             byte[] b = bytes;
             int at = length;
@@ -96,7 +96,7 @@ final class OutboundBuffer {
     }
 
     /** Appends a non-negative number in decimal; the caller reserved room for 20 digits. */
-    void putDecimal(long value) {
+    public void putDecimal(long value) {
         if (value < 10) {
             bytes[length++] = (byte) ('0' + value);
             return;
@@ -132,14 +132,14 @@ final class OutboundBuffer {
     }
 
     /** Appends an ASCII string with room reserved here. */
-    void append(String ascii) {
+    public void append(String ascii) {
         byte[] b = ascii.getBytes(StandardCharsets.ISO_8859_1);
         reserve(b.length);
         put(b);
     }
 
     /** Appends bytes with room reserved here. */
-    void append(byte[] source) {
+    public void append(byte[] source) {
         reserve(source.length);
         put(source);
     }

@@ -14,6 +14,7 @@ import io.natsee.broker.transport.TransportChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,6 +29,7 @@ public final class ServerContext implements ChannelAcceptor {
 
     final BrokerOptions options;
     final SubjectTrie trie;
+    final Interest interest;
     final Clock clock;
     final ObjectMapper json = new ObjectMapper();
     private final String serverId;
@@ -44,6 +46,24 @@ public final class ServerContext implements ChannelAcceptor {
     private String advertisedHost;
     private int advertisedPort;
     private volatile boolean shuttingDown;
+    private volatile ClusterView cluster;
+    /** The cluster part of client INFO ({@code ,"cluster":..,"connect_urls":[..]}), empty without one. */
+    private volatile String clusterInfo = "";
+
+    /** What client INFO shows of the cluster; the route manager provides it. */
+    public interface ClusterView {
+        /** The cluster's name. */
+        String name();
+
+        /** Whether the name was generated (and may still be replaced by a peer's). */
+        boolean dynamicName();
+
+        /** The client URLs of the other servers ({@code host:port}), as they announced them. */
+        List<String> peerClientUrls();
+
+        /** Whether clients are told nothing of the other servers (no_advertise). */
+        boolean noAdvertise();
+    }
 
     public ServerContext(BrokerOptions options, String serverId, int eventLoops, Clock clock) {
         this.options = options;
@@ -51,6 +71,7 @@ public final class ServerContext implements ChannelAcceptor {
         this.serverId = serverId;
         this.serverName = options.serverName() == null ? serverId : options.serverName();
         this.trie = new SubjectTrie(options.matchCache());
+        this.interest = new Interest(trie);
         this.loops = new LoopContext[eventLoops];
         for (int i = 0; i < eventLoops; i++) {
             loops[i] = new LoopContext(i, trie, options.matchCache());
@@ -72,6 +93,26 @@ public final class ServerContext implements ChannelAcceptor {
     /** Whether the server is closing every connection. */
     boolean shuttingDown() {
         return shuttingDown;
+    }
+
+    /** The state of the event loop serving this channel. */
+    LoopContext loopFor(TransportChannel channel) {
+        return loops[channel.loopIndex() % loops.length];
+    }
+
+    /** How many event loops serve the connections. */
+    public int eventLoops() {
+        return loops.length;
+    }
+
+    /** A new connection id, unique among this broker's clients and routes. */
+    public long nextConnectionId() {
+        return registry.nextId();
+    }
+
+    /** Where subscriptions enter and leave the trie; routes listen to it. */
+    public Interest interest() {
+        return interest;
     }
 
     /** How long a new client has to authenticate. */
@@ -129,11 +170,66 @@ public final class ServerContext implements ChannelAcceptor {
         if (nonce != null) {
             line.append(",\"nonce\":\"").append(nonce).append('"');
         }
+        line.append(clusterInfo);
         if (lameDuck) {
             line.append(",\"ldm\":true");
         }
         line.append("} \r\n");
         return line.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** This server's client URLs as the cluster learns them: {@code host:port}. */
+    public List<String> clientUrls() {
+        ClusterView view = cluster;
+        if (view != null && view.noAdvertise()) {
+            return List.of();
+        }
+        return List.of(advertisedHost + ":" + advertisedPort);
+    }
+
+    /** Joins this server to a cluster (for client INFO); {@code null} leaves it. */
+    public void cluster(ClusterView view) {
+        this.cluster = view;
+        clusterChanged();
+    }
+
+    /**
+     * The cluster changed (a peer came or went, the name was adopted): rebuilds the cluster part
+     * of client INFO and, when it changed, sends the new INFO to clients that take asynchronous
+     * INFO (CONNECT {@code "protocol":1}), as nats-server does. Any thread.
+     */
+    public synchronized void clusterChanged() {
+        ClusterView view = cluster;
+        String updated = "";
+        if (view != null) {
+            JsonStringEncoder encoder = JsonStringEncoder.getInstance();
+            StringBuilder info = new StringBuilder(128);
+            info.append(",\"cluster\":\"").append(encoder.quoteAsString(view.name())).append('"');
+            if (view.dynamicName()) {
+                info.append(",\"cluster_dynamic\":true");
+            }
+            if (!view.noAdvertise()) {
+                List<String> urls = new ArrayList<>(clientUrls());
+                for (String url : view.peerClientUrls()) {
+                    if (!urls.contains(url)) {
+                        urls.add(url);
+                    }
+                }
+                info.append(",\"connect_urls\":[");
+                for (int i = 0; i < urls.size(); i++) {
+                    info.append(i == 0 ? "\"" : ",\"").append(encoder.quoteAsString(urls.get(i))).append('"');
+                }
+                info.append(']');
+            }
+            updated = info.toString();
+        }
+        if (updated.equals(clusterInfo)) {
+            return;
+        }
+        clusterInfo = updated;
+        for (ClientConnection connection : registry.open()) {
+            connection.announceInfo();
+        }
     }
 
     /** How clients authenticate now; replaced on reload. */
@@ -158,9 +254,9 @@ public final class ServerContext implements ChannelAcceptor {
 
     @Override
     public ChannelListener accept(TransportChannel channel) {
-        long id = registry.nextId();
-        LoopContext loop = loops[channel.loopIndex() % loops.length];
-        ClientConnection connection = new ClientConnection(this, channel, loop, id, loops.length > 1);
+        long id = nextConnectionId();
+        ClientConnection connection = new ClientConnection(this, channel, id);
+        registry.accepted();
         if (shuttingDown || lameDuck) {
             connection.refuse(null, CloseReason.SERVER_SHUTDOWN);
         } else if (registry.openCount() >= options.maxConnections()) {
@@ -197,9 +293,12 @@ public final class ServerContext implements ChannelAcceptor {
         return lameDuck;
     }
 
-    void countSlowConsumer(ClientConnection connection, CloseReason reason) {
+    /** Counts a connection closed as a slow consumer; a client's is also announced on {@code $SYS}. */
+    public void countSlowConsumer(Connection connection, CloseReason reason) {
         slowConsumers.incrementAndGet();
-        events.slowConsumer(connection, reason.text());
+        if (connection instanceof ClientConnection client) {
+            events.slowConsumer(client, reason.text());
+        }
     }
 
     public String serverId() {

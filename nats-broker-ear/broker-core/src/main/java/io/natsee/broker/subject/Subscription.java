@@ -15,6 +15,8 @@ public final class Subscription {
     private final String sid;
     /** The sid as bytes, preceded and followed by a space: ready to copy into a MSG line. */
     private final byte[] sidField;
+    /** The queue group's name as bytes ({@code null} without one), for RMSG lines. */
+    private final byte[] queueName;
     /** Messages delivered so far. */
     public long delivered;
     /** Auto-unsubscribe limit; 0 means none. */
@@ -27,6 +29,7 @@ public final class Subscription {
         this.queue = queue;
         this.sid = sid;
         this.sidField = (" " + sid + " ").getBytes(StandardCharsets.US_ASCII);
+        this.queueName = queue == null ? null : queue.getBytes(StandardCharsets.US_ASCII);
     }
 
     public Subscriber owner() {
@@ -40,6 +43,11 @@ public final class Subscription {
     /** The queue group, or {@code null} for a plain subscription. */
     public String queue() {
         return queue;
+    }
+
+    /** The queue group as bytes, or {@code null}; the array must not be changed. */
+    public byte[] queueName() {
+        return queueName;
     }
 
     public String sid() {

@@ -1,6 +1,7 @@
 package io.natsee.broker.transport;
 
 import io.natsee.broker.tls.TlsSettings;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -17,9 +18,11 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -116,6 +119,48 @@ public final class NettyTransport implements AutoCloseable {
         Channel channel = bound.channel();
         listeners.add(channel);
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /**
+     * Dials {@code host:port} and, once connected, hands the connection to {@code acceptor} as
+     * if it had been accepted; {@code failed} hears why a connection could not be made (on an
+     * event loop). Returns at once. For routes to other servers.
+     */
+    public void connect(String host, int port, int timeoutMillis, ChannelAcceptor acceptor,
+                        java.util.function.Consumer<Throwable> failed) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        // The pipeline is completed once connected: the remote address is known then.
+                    }
+                });
+        bootstrap.connect(new InetSocketAddress(host, port)).addListener((ChannelFuture future) -> {
+            if (!future.isSuccess()) {
+                failed.accept(future.cause());
+                return;
+            }
+            SocketChannel channel = (SocketChannel) future.channel();
+            int loop = loopIndexes.getOrDefault(channel.eventLoop(), 0);
+            NettyChannel transportChannel = new NettyChannel(channel, loop, null, 0);
+            channel.pipeline().addLast(transportChannel);
+            transportChannel.listener(acceptor.accept(transportChannel));
+        });
+    }
+
+    /** Runs {@code task} on one of the event loops after {@code delayMillis}; dropped once the loops stop. */
+    public void schedule(Runnable task, long delayMillis) {
+        if (!group.isShuttingDown()) {
+            group.next().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Closes every listening socket; accepted connections stay open. */

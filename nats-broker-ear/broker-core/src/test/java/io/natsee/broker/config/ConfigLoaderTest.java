@@ -217,7 +217,7 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "accounts", "no_auth_user", "system", "ocsp", "allow_non_tls",
-        "cluster", "gateway", "leaf", "leafnodes", "websocket", "ws", "mqtt", "jetstream", "store_dir",
+        "gateway", "leaf", "leafnodes", "websocket", "ws", "mqtt", "jetstream", "store_dir",
         "default_js_domain", "mappings", "maps", "operator", "operators", "root", "roots", "root_operator",
         "root_operators", "resolver", "account_resolver", "accounts_resolver", "resolver_tls", "resolver_preload",
         "resolver_pinned_accounts", "trusted", "trusted_keys", "https", "https_port"})
@@ -228,8 +228,8 @@ class ConfigLoaderTest {
 
     @Test
     void refusesABlockOfAnUnsupportedKeyWithTheKeyAsWritten() {
-        assertEquals(List.of("server.conf:2:3: \"Cluster\" is not supported yet by this server"),
-                errors("# routes\n  Cluster {\n    name: a\n    port: 6222\n  }\n"));
+        assertEquals(List.of("server.conf:2:3: \"Gateway\" is not supported yet by this server"),
+                errors("# gateways\n  Gateway {\n    name: a\n    port: 7222\n  }\n"));
     }
 
     @ParameterizedTest
@@ -301,11 +301,11 @@ class ConfigLoaderTest {
     void reportsEveryProblemAtOnce() {
         assertEquals(List.of(
                 "server.conf:2:7: \"port\" expects an integer, not a string (\"abc\")",
-                "server.conf:3:1: \"cluster\" is not supported yet by this server",
+                "server.conf:3:1: \"gateway\" is not supported yet by this server",
                 "server.conf:4:1: unknown field \"colour\"",
                 "server.conf:5:8: \"debug\" expects a boolean (true or false), not an integer (1)",
                 "server.conf:6:17: unknown field \"colour\""),
-                errors("server_name: fine\nport: \"abc\"\ncluster { name: x }\ncolour: blue\ndebug: 1\nauthorization { colour: 1 }\n"));
+                errors("server_name: fine\nport: \"abc\"\ngateway { name: x }\ncolour: blue\ndebug: 1\nauthorization { colour: 1 }\n"));
     }
 
     @Test
@@ -313,7 +313,7 @@ class ConfigLoaderTest {
         BrokerOptions.Builder builder = BrokerOptions.builder().port(5000).serverName("before");
         ConfigValue.MapValue root;
         try {
-            root = new ConfigFileParser(Map.of()).parse("port: 6000\nserver_name: after\ncluster {}\n", FILE);
+            root = new ConfigFileParser(Map.of()).parse("port: 6000\nserver_name: after\ngateway {}\n", FILE);
         } catch (ConfigException e) {
             throw new AssertionError(e);
         }

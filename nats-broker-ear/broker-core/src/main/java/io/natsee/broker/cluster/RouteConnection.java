@@ -1,0 +1,371 @@
+package io.natsee.broker.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.natsee.broker.server.CloseReason;
+import io.natsee.broker.server.Connection;
+import io.natsee.broker.server.MessageRouter;
+import io.natsee.broker.server.OutboundBuffer;
+import io.natsee.broker.server.ProtocolWriter;
+import io.natsee.broker.server.ServerContext;
+import io.natsee.broker.subject.Subscription;
+import io.natsee.broker.transport.TransportChannel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One route to another server of the cluster, speaking route protocol 2 as nats-server 2.9
+ * does: INFO and CONNECT, RS+/RS- for interest, RMSG/HMSG for messages, PING/PONG. The interest
+ * the peer announces is kept as subscriptions owned by this connection; messages from the peer
+ * go to local clients only. What a Go peer sends that this server does not implement (LS+, LS-,
+ * A+, A-, LMSG, other accounts' traffic) is read and ignored.
+ *
+ * <p>Threads: as {@link Connection}. {@link #forward} runs on the publishing client's loop.
+ */
+public final class RouteConnection extends Connection {
+
+    private static final System.Logger LOG = System.getLogger(RouteConnection.class.getName());
+    static final String GLOBAL_ACCOUNT = "$G";
+    private static final byte[] GLOBAL_ACCOUNT_BYTES = GLOBAL_ACCOUNT.getBytes(StandardCharsets.US_ASCII);
+
+    private final RouteManager manager;
+    /** The URL this server dialled, or {@code null} for a route the peer dialled. */
+    private final RouteManager.Dial dial;
+    private final Map<String, Subscription> remoteInterest = new ConcurrentHashMap<>();
+    private final RouteReader reader = new RouteReader(this);
+    private volatile RemoteServer remote;
+    private volatile boolean registered;
+    private volatile boolean connectReceived;
+    private boolean slowReported;
+    private final String[] queueScratch = new String[16];
+
+    RouteConnection(ServerContext server, TransportChannel channel, long id, RouteManager manager,
+                    RouteManager.Dial dial) {
+        super(server, channel, id, true);
+        this.manager = manager;
+        this.dial = dial;
+    }
+
+    /** What the peer said about itself in its INFO. */
+    record RemoteServer(String serverId, String serverName, String cluster, boolean dynamicCluster, String host,
+                        int port, List<String> connectUrls, JsonNode info) {
+    }
+
+    /** Starts the exchange: a dialled route sends CONNECT then INFO, an accepted one INFO. */
+    void start() {
+        // A dialled route hears no CONNECT (the dialler sends it); an accepted one waits for it.
+        connectReceived = dial != null;
+        if (dial != null) {
+            queue(manager.connectLine(dial.url));
+        }
+        queue(manager.infoLine());
+        flush();
+        startKeepAlive();
+        if (dial == null) {
+            manager.armAuthTimer(this);
+        }
+    }
+
+    boolean solicited() {
+        return dial != null;
+    }
+
+    RouteManager.Dial dial() {
+        return dial;
+    }
+
+    RemoteServer remote() {
+        return remote;
+    }
+
+    boolean registered() {
+        return registered;
+    }
+
+    boolean connectReceived() {
+        return connectReceived;
+    }
+
+    @Override
+    protected void stopParser() {
+        reader.stop();
+    }
+
+    // ---------------------------------------------------------------- transport events
+
+    @Override
+    public void onRead(ByteBuffer bytes) {
+        if (isClosed()) {
+            return;
+        }
+        active();
+        try {
+            reader.read(bytes);
+        } catch (RouteReader.ParseException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0} - route parse error: {1}", describe(), e.getMessage());
+            close(CloseReason.PARSE_ERROR, null);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "internal error on route " + describe() + ", closing it", e);
+            close(CloseReason.PROTOCOL_VIOLATION, null);
+        }
+    }
+
+    @Override
+    public void onClosed() {
+        closedByTransport(CloseReason.CLIENT_CLOSED);
+        for (Subscription subscription : remoteInterest.values()) {
+            subscription.markRemoved();
+            server.interest().removeRemote(subscription);
+        }
+        remoteInterest.clear();
+        manager.closed(this);
+        LOG.log(System.Logger.Level.DEBUG, "{0} - route connection closed: {1}", describe(), closeReason().text());
+    }
+
+    /** Closes the route with an -ERR first (on its loop). */
+    void refuse(String error, CloseReason reason) {
+        close(reason, error);
+    }
+
+    // ---------------------------------------------------------------- protocol (called by the reader)
+
+    void onInfo(byte[] json) {
+        JsonNode info;
+        try {
+            info = manager.json().readTree(json);
+        } catch (IOException e) {
+            close(CloseReason.PROTOCOL_VIOLATION, null);
+            return;
+        }
+        String serverId = info.path("server_id").asText("");
+        RemoteServer current = remote;
+        if (current != null && !serverId.equals(current.serverId())) {
+            // Gossip: the peer tells us of another server of the cluster.
+            manager.gossiped(this, info);
+            return;
+        }
+        List<String> urls = new ArrayList<>();
+        for (JsonNode url : info.path("connect_urls")) {
+            urls.add(url.asText());
+        }
+        String host = info.path("host").asText("");
+        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
+            host = channel.remoteHost();
+        }
+        RemoteServer peer = new RemoteServer(serverId, info.path("server_name").asText(serverId),
+                info.path("cluster").asText(""), info.path("cluster_dynamic").asBoolean(false), host,
+                info.path("port").asInt(0), List.copyOf(urls), info);
+        remote = peer;
+        if (current == null) {
+            manager.peerInfo(this, peer);
+        } else {
+            manager.infoUpdated(this, peer);
+        }
+    }
+
+    void onConnect(byte[] json) {
+        JsonNode connect;
+        try {
+            connect = manager.json().readTree(json);
+        } catch (IOException e) {
+            close(CloseReason.PROTOCOL_VIOLATION, null);
+            return;
+        }
+        if (!manager.checkConnect(this, connect)) {
+            return;
+        }
+        connectReceived = true;
+        manager.connectAccepted(this);
+    }
+
+    /** Called by the manager once the peer is known and accepted: interest may flow now. */
+    void registered(boolean value) {
+        registered = value;
+    }
+
+    void onPing() {
+        peerPinged();
+    }
+
+    void onPong() {
+        ponged();
+    }
+
+    void onError(String text) {
+        LOG.log(System.Logger.Level.WARNING, "{0} - route peer sent -ERR {1}", describe(), text);
+    }
+
+    /** {@code RS+ <account> <subject> [<queue> <weight>]}. */
+    void onSubscribe(String account, String subject, String queue) {
+        if (!GLOBAL_ACCOUNT.equals(account)) {
+            return;
+        }
+        String key = queue == null ? subject : subject + ' ' + queue;
+        if (remoteInterest.containsKey(key)) {
+            return;
+        }
+        Subscription subscription = new Subscription(this, subject, queue, key);
+        remoteInterest.put(key, subscription);
+        server.interest().addRemote(subscription);
+    }
+
+    /** {@code RS- <account> <subject> [<queue>]}. */
+    void onUnsubscribe(String account, String subject, String queue) {
+        if (!GLOBAL_ACCOUNT.equals(account)) {
+            return;
+        }
+        Subscription subscription = remoteInterest.remove(queue == null ? subject : subject + ' ' + queue);
+        if (subscription != null) {
+            subscription.markRemoved();
+            server.interest().removeRemote(subscription);
+        }
+    }
+
+    /** A routed message, offsets into {@code args}; queue names listed (none for plain interest). */
+    void onMessage(boolean global, ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset,
+                   int replyLength, List<String> queues, ByteBuffer payload, int payloadOffset, int headerLength,
+                   int totalLength) {
+        countIn(totalLength);
+        if (!global || !registered) {
+            return;
+        }
+        int count = Math.min(queues.size(), queueScratch.length);
+        for (int i = 0; i < count; i++) {
+            queueScratch[i] = queues.get(i);
+        }
+        MessageRouter.routeFromRoute(this, args, subjectOffset, subjectLength, replyOffset, replyLength,
+                queueScratch, count, payload, payloadOffset, headerLength, totalLength);
+    }
+
+    /** Sends protocol bytes (RS+, RS-, INFO) from any thread. */
+    void send(byte[] line) {
+        if (channel.inEventLoop()) {
+            queue(line);
+        } else {
+            channel.execute(() -> {
+                if (!isClosed()) {
+                    queue(line);
+                    flush();
+                }
+            });
+        }
+    }
+
+    /** Sends several protocol lines in order from any thread. */
+    void sendAll(List<byte[]> lines) {
+        Runnable task = () -> {
+            if (!isClosed()) {
+                for (byte[] line : lines) {
+                    queue(line);
+                }
+                flush();
+            }
+        };
+        if (channel.inEventLoop()) {
+            task.run();
+        } else {
+            channel.execute(task);
+        }
+    }
+
+    // ---------------------------------------------------------------- message path
+
+    @Override
+    protected boolean deliver(Connection producer, Subscription subscription, ByteBuffer args, int subjectOffset,
+                              int subjectLength, int replyOffset, int replyLength, ByteBuffer payload,
+                              int payloadOffset, int headerLength, int totalLength, MessageRouter.Sizes sizes) {
+        return forward(producer, args, subjectOffset, subjectLength, replyOffset, replyLength, null, 0, payload,
+                payloadOffset, headerLength, totalLength);
+    }
+
+    @Override
+    protected boolean forward(Connection producer, ByteBuffer args, int subjectOffset, int subjectLength,
+                              int replyOffset, int replyLength, byte[][] queues, int queueCount, ByteBuffer payload,
+                              int payloadOffset, int headerLength, int totalLength) {
+        if (locking()) {
+            synchronized (this) {
+                return forwardLocked(producer, args, subjectOffset, subjectLength, replyOffset, replyLength, queues,
+                        queueCount, payload, payloadOffset, headerLength, totalLength);
+            }
+        }
+        return forwardLocked(producer, args, subjectOffset, subjectLength, replyOffset, replyLength, queues,
+                queueCount, payload, payloadOffset, headerLength, totalLength);
+    }
+
+    private boolean forwardLocked(Connection producer, ByteBuffer args, int subjectOffset, int subjectLength,
+                                  int replyOffset, int replyLength, byte[][] queues, int queueCount,
+                                  ByteBuffer payload, int payloadOffset, int headerLength, int totalLength) {
+        if (isClosed() || !registered) {
+            return false;
+        }
+        OutboundBuffer out = outbound();
+        ProtocolWriter.routedMessage(out, GLOBAL_ACCOUNT_BYTES, args, subjectOffset, subjectLength, replyOffset,
+                replyLength, queues, queueCount, payload, payloadOffset, headerLength, totalLength);
+        countOut(totalLength);
+        queued(producer);
+        return true;
+    }
+
+    /** A route is reported as slow, not closed, as nats-server does (the peer is a server). */
+    @Override
+    protected boolean pendingLimitExceeded() {
+        reportSlow();
+        return true;
+    }
+
+    @Override
+    protected void writeDeadlineExceeded() {
+        reportSlow();
+    }
+
+    private void reportSlow() {
+        if (!slowReported) {
+            slowReported = true;
+            server.countSlowConsumer(this, io.natsee.broker.server.CloseReason.SLOW_CONSUMER_PENDING_BYTES);
+            LOG.log(System.Logger.Level.WARNING, "{0} - Slow Consumer Detected: route", describe());
+        }
+    }
+
+    // ---------------------------------------------------------------- monitoring
+
+    /** The peer's interest as of now, for /routez. */
+    int remoteSubscriptions() {
+        return remoteInterest.size();
+    }
+
+    List<String> remoteSubjects() {
+        return new ArrayList<>(remoteInterest.keySet());
+    }
+
+    Instant started() {
+        return startTime();
+    }
+
+    int pending() {
+        return pendingBytes();
+    }
+
+    String remoteHost() {
+        return channel.remoteHost();
+    }
+
+    int remotePort() {
+        return channel.remotePort();
+    }
+
+    String describeRoute() {
+        return describe();
+    }
+
+    @Override
+    protected String describe() {
+        RemoteServer peer = remote;
+        return channel.remoteHost() + ":" + channel.remotePort() + " - rid:" + id()
+                + (peer == null ? "" : " (" + peer.serverName() + ")");
+    }
+}
