@@ -397,6 +397,8 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
             route.dial().failures = 0;
         }
         LOG.log(System.Logger.Level.INFO, "{0} - Route connection created", route.describeRoute());
+        server.systemEvents().routeConnected(route.id(), peer.serverId(), route.remoteHost(), route.remotePort(),
+                route.solicited());
         sendAllInterest(route);
         byte[] gossip = gossipLine(route, peer);
         for (RouteConnection other : others) {
@@ -461,6 +463,8 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
         if (wasRegistered) {
             LOG.log(System.Logger.Level.INFO, "{0} - Route connection closed: {1}", route.describeRoute(),
                     route.closeReason().text());
+            server.systemEvents().routeDisconnected(route.id(), peer.serverId(), route.remoteHost(), route.remotePort(),
+                    route.solicited(), route.closeReason().text());
             server.clusterChanged();
         }
         Dial dial = route.dial();
