@@ -103,6 +103,32 @@ final class BrokerMonitorSource implements MonitorSource {
     }
 
     @Override
+    public List<io.natsee.broker.monitor.Routez.Route> routes(boolean subscriptions, boolean detail) {
+        io.natsee.broker.cluster.RouteManager manager = broker.routes();
+        if (manager == null) {
+            return List.of();
+        }
+        Instant now = Instant.now();
+        List<io.natsee.broker.monitor.Routez.Route> routes = new ArrayList<>();
+        for (io.natsee.broker.cluster.RouteConnection route : manager.routes()) {
+            routes.add(route.monitorInfo(subscriptions, detail, now));
+        }
+        routes.sort(java.util.Comparator.comparingLong(io.natsee.broker.monitor.Routez.Route::rid));
+        return routes;
+    }
+
+    @Override
+    public int routeCount() {
+        io.natsee.broker.cluster.RouteManager manager = broker.routes();
+        return manager == null ? 0 : manager.routes().size();
+    }
+
+    @Override
+    public int remoteCount() {
+        return routeCount();
+    }
+
+    @Override
     public boolean lameDuck() {
         ServerContext server = broker.server();
         return server != null && server.lameDuck();

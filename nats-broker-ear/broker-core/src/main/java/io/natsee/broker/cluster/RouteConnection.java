@@ -333,6 +333,30 @@ public final class RouteConnection extends Connection {
 
     // ---------------------------------------------------------------- monitoring
 
+    /**
+     * This route as {@code /routez} shows it now (nats-server's {@code RouteInfo}); any thread.
+     * Counters written by the event loop are read without a lock and may be slightly old.
+     */
+    public io.natsee.broker.monitor.Routez.Route monitorInfo(boolean subscriptions, boolean detail, Instant now) {
+        List<String> subjects = List.of();
+        List<io.natsee.broker.monitor.SubDetail> details = List.of();
+        List<Subscription> interest = new ArrayList<>(remoteInterest.values());
+        if (detail) {
+            details = interest.stream().map(io.natsee.broker.server.ClientConnection::detail).toList();
+        } else if (subscriptions) {
+            subjects = interest.stream().map(Subscription::subject).toList();
+        }
+        RemoteServer peer = remote();
+        Instant last = lastActivity();
+        long rtt = roundTripNanos();
+        return new io.natsee.broker.monitor.Routez.Route(id(), peer == null ? "" : peer.serverId(), solicited(),
+                dial() != null && dial().configured, remoteHost(), remotePort(), startTime(), last,
+                rtt == 0 ? "" : io.natsee.broker.monitor.GoFormats.duration(rtt),
+                io.natsee.broker.monitor.GoFormats.uptime(java.time.Duration.between(startTime(), now)),
+                io.natsee.broker.monitor.GoFormats.uptime(java.time.Duration.between(last, now)),
+                pendingBytes(), inMsgs(), outMsgs(), inBytes(), outBytes(), interest.size(), subjects, details);
+    }
+
     /** The peer's interest as of now, for /routez. */
     int remoteSubscriptions() {
         return remoteInterest.size();
