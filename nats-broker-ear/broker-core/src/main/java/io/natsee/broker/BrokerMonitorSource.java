@@ -74,7 +74,7 @@ final class BrokerMonitorSource implements MonitorSource {
     @Override
     public List<ConnectionSnapshot> closedConnections() {
         ServerContext server = broker.server();
-        return server == null ? List.of() : server.closedConnections().list();
+        return server == null ? List.of() : server.registry().closedConnections();
     }
 
     @Override
@@ -103,15 +103,35 @@ final class BrokerMonitorSource implements MonitorSource {
     }
 
     @Override
-    public boolean lameDuck() {
-        ServerContext server = broker.server();
-        return server != null && server.lameDuck();
+    public List<io.natsee.broker.monitor.Routez.Route> routes(boolean subscriptions, boolean detail) {
+        io.natsee.broker.cluster.RouteManager manager = broker.routes();
+        if (manager == null) {
+            return List.of();
+        }
+        Instant now = Instant.now();
+        List<io.natsee.broker.monitor.Routez.Route> routes = new ArrayList<>();
+        for (io.natsee.broker.cluster.RouteConnection route : manager.routes()) {
+            routes.add(route.monitorInfo(subscriptions, detail, now));
+        }
+        routes.sort(java.util.Comparator.comparingLong(io.natsee.broker.monitor.Routez.Route::rid));
+        return routes;
     }
 
     @Override
-    public List<io.natsee.broker.monitor.RouteSnapshot> routes() {
-        io.natsee.broker.cluster.RouteManager routes = broker.routes();
-        return routes == null ? List.of() : routes.snapshots();
+    public int routeCount() {
+        io.natsee.broker.cluster.RouteManager manager = broker.routes();
+        return manager == null ? 0 : manager.routes().size();
+    }
+
+    @Override
+    public int remoteCount() {
+        return routeCount();
+    }
+
+    @Override
+    public boolean lameDuck() {
+        ServerContext server = broker.server();
+        return server != null && server.lameDuck();
     }
 
     @Override

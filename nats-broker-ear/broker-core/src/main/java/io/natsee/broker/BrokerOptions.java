@@ -42,6 +42,7 @@ public final class BrokerOptions {
     private final Path configFile;
     private final long logFileSizeLimit;
     private final int maxTracedMsgLen;
+    private final String systemAccount;
     private final Path portsFileDir;
     private final Duration lameDuckDuration;
     private final Duration lameDuckGracePeriod;
@@ -73,6 +74,7 @@ public final class BrokerOptions {
         this.configFile = b.configFile;
         this.logFileSizeLimit = b.logFileSizeLimit;
         this.maxTracedMsgLen = b.maxTracedMsgLen;
+        this.systemAccount = b.systemAccount;
         this.portsFileDir = b.portsFileDir;
         this.lameDuckDuration = b.lameDuckDuration;
         this.lameDuckGracePeriod = b.lameDuckGracePeriod;
@@ -112,6 +114,7 @@ public final class BrokerOptions {
         b.configFile = configFile;
         b.logFileSizeLimit = logFileSizeLimit;
         b.maxTracedMsgLen = maxTracedMsgLen;
+        b.systemAccount = systemAccount;
         b.portsFileDir = portsFileDir;
         b.lameDuckDuration = lameDuckDuration;
         b.lameDuckGracePeriod = lameDuckGracePeriod;
@@ -132,7 +135,7 @@ public final class BrokerOptions {
      * {@code max_connections}, {@code max_subscriptions}, {@code ping_interval} (a duration such
      * as {@code 2m} or seconds), {@code ping_max}, {@code write_deadline}, {@code auth_timeout},
      * {@code debug}, {@code trace}, {@code logfile}, {@code pid_file}, {@code event_loops},
-     * {@code logfile_size_limit}, {@code max_traced_msg_len}, {@code ports_file_dir},
+     * {@code logfile_size_limit}, {@code max_traced_msg_len}, {@code system_account}, {@code ports_file_dir},
      * {@code lame_duck_duration}, {@code lame_duck_grace_period}. Cluster:
      * {@code cluster_name}, {@code cluster_host}, {@code cluster_port} (0 off, -1 any free
      * port), {@code routes} (comma separated URLs), {@code cluster_advertise},
@@ -247,6 +250,14 @@ public final class BrokerOptions {
         return maxTracedMsgLen;
     }
 
+    /**
+     * The system account's name ({@code system_account}); {@code null}, the default, publishes no
+     * {@code $SYS} advisories, as nats-server 2.9.10 without one sends none a client can see.
+     */
+    public String systemAccount() {
+        return systemAccount;
+    }
+
     /** The directory of the ports file ({@code ports_file_dir}); {@code null}: none. */
     public Path portsFileDir() {
         return portsFileDir;
@@ -350,6 +361,7 @@ public final class BrokerOptions {
         private Path configFile;
         private long logFileSizeLimit;
         private int maxTracedMsgLen;
+        private String systemAccount;
         private Path portsFileDir;
         private Duration lameDuckDuration = BrokerDefaults.LAME_DUCK_DURATION;
         private Duration lameDuckGracePeriod = BrokerDefaults.LAME_DUCK_GRACE_PERIOD;
@@ -376,6 +388,12 @@ public final class BrokerOptions {
         }
 
         /** The longest payload a trace line shows; 0 (or negative) shows all. */
+        /** Publishes the {@code $SYS} advisories under this system account name; {@code null} or empty: none. */
+        public Builder systemAccount(String name) {
+            this.systemAccount = name == null || name.isEmpty() ? null : name;
+            return this;
+        }
+
         public Builder maxTracedMsgLen(int bytes) {
             this.maxTracedMsgLen = Math.max(0, bytes);
             return this;
@@ -650,6 +668,7 @@ public final class BrokerOptions {
                 case "event_loops" -> eventLoops(Integer.parseInt(value));
                 case "logfile_size_limit", "log_size_limit" -> logFileSizeLimit(Values.parseSize(value));
                 case "max_traced_msg_len" -> maxTracedMsgLen(Math.toIntExact(Values.parseSize(value)));
+                case "system_account" -> systemAccount(value.trim());
                 case "ports_file_dir" -> portsFileDir(value.isEmpty() ? null : Path.of(value));
                 case "lame_duck_duration" -> lameDuckDuration(Values.parseDuration(value));
                 case "lame_duck_grace_period" -> lameDuckGracePeriod(Values.parseDuration(value));

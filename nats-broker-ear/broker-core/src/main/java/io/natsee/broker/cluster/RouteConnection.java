@@ -1,7 +1,6 @@
 package io.natsee.broker.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.natsee.broker.monitor.RouteSnapshot;
 import io.natsee.broker.server.CloseReason;
 import io.natsee.broker.server.Connection;
 import io.natsee.broker.server.MessageRouter;
@@ -397,20 +396,35 @@ public final class RouteConnection extends Connection {
     private void reportSlow() {
         if (!slowReported) {
             slowReported = true;
-            server.countSlowConsumer();
+            server.countSlowConsumer(this, io.natsee.broker.server.CloseReason.SLOW_CONSUMER_PENDING_BYTES);
             LOG.log(System.Logger.Level.WARNING, "{0} - Slow Consumer Detected: route", describe());
         }
     }
 
     // ---------------------------------------------------------------- monitoring
 
-    /** What /routez shows of this route now; any thread (counters may be slightly old). */
-    RouteSnapshot snapshot() {
-        RemoteServer peer = remote;
-        List<String> subjects = remoteSubjects();
-        return new RouteSnapshot(id(), peer == null ? "" : peer.serverId(), dial != null,
-                dial != null && dial.configured, channel.remoteHost(), channel.remotePort(), startTime(),
-                lastActivity(), roundTripNanos(), pendingBytes(), inMsgs(), outMsgs(), inBytes(), outBytes(), subjects);
+    /**
+     * This route as {@code /routez} shows it now (nats-server's {@code RouteInfo}); any thread.
+     * Counters written by the event loop are read without a lock and may be slightly old.
+     */
+    public io.natsee.broker.monitor.Routez.Route monitorInfo(boolean subscriptions, boolean detail, Instant now) {
+        List<String> subjects = List.of();
+        List<io.natsee.broker.monitor.SubDetail> details = List.of();
+        List<Subscription> interest = new ArrayList<>(remoteInterest.values());
+        if (detail) {
+            details = interest.stream().map(io.natsee.broker.server.ClientConnection::detail).toList();
+        } else if (subscriptions) {
+            subjects = interest.stream().map(Subscription::subject).toList();
+        }
+        RemoteServer peer = remote();
+        Instant last = lastActivity();
+        long rtt = roundTripNanos();
+        return new io.natsee.broker.monitor.Routez.Route(id(), peer == null ? "" : peer.serverId(), solicited(),
+                dial() != null && dial().configured, remoteHost(), remotePort(), startTime(), last,
+                rtt == 0 ? "" : io.natsee.broker.monitor.GoFormats.duration(rtt),
+                io.natsee.broker.monitor.GoFormats.uptime(java.time.Duration.between(startTime(), now)),
+                io.natsee.broker.monitor.GoFormats.uptime(java.time.Duration.between(last, now)),
+                pendingBytes(), inMsgs(), outMsgs(), inBytes(), outBytes(), interest.size(), subjects, details);
     }
 
     /** The peer's interest as of now, for /routez. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natsee.broker.BrokerDefaults;
-import io.natsee.broker.monitor.RouteSnapshot;
 import io.natsee.broker.monitor.Varz;
 import io.natsee.broker.server.CloseReason;
 import io.natsee.broker.server.Interest;
@@ -399,6 +398,8 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
             route.dial().failures = 0;
         }
         LOG.log(System.Logger.Level.INFO, "{0} - Route connection created", route.describeRoute());
+        server.systemEvents().routeConnected(route.id(), peer.serverId(), route.remoteHost(), route.remotePort(),
+                route.solicited());
         sendAllInterest(route);
         byte[] gossip = gossipLine(route, peer);
         for (RouteConnection other : others) {
@@ -463,6 +464,8 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
         if (wasRegistered) {
             LOG.log(System.Logger.Level.INFO, "{0} - Route connection closed: {1}", route.describeRoute(),
                     route.closeReason().text());
+            server.systemEvents().routeDisconnected(route.id(), peer.serverId(), route.remoteHost(), route.remotePort(),
+                    route.solicited(), route.closeReason().text());
             server.clusterChanged();
         }
         Dial dial = route.dial();
@@ -571,16 +574,6 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
         for (RouteConnection route : open) {
             route.closeGracefully(CloseReason.SERVER_SHUTDOWN);
         }
-    }
-
-    /** Snapshots of the registered routes, for /routez. */
-    public List<RouteSnapshot> snapshots() {
-        List<RouteSnapshot> snapshots = new ArrayList<>();
-        for (RouteConnection route : routes.values()) {
-            snapshots.add(route.snapshot());
-        }
-        snapshots.sort(java.util.Comparator.comparingLong(RouteSnapshot::rid));
-        return snapshots;
     }
 
     /** The cluster block of /varz, as nats-server 2.9 fills it. */

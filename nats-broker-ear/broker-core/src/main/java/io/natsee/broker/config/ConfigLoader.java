@@ -72,7 +72,7 @@ public final class ConfigLoader {
 
     /** Keys nats-server 2.9.10 reads that this server does not implement, aliases included. */
     private static final Set<String> UNSUPPORTED = Set.of(
-            "accounts", "no_auth_user", "system_account", "system",
+            "accounts", "no_auth_user", "system",
             "ocsp", "allow_non_tls", "gateway", "leaf", "leafnodes",
             "websocket", "ws", "mqtt", "jetstream", "store_dir", "default_js_domain",
             "mappings", "maps", "operator", "operators", "root", "roots", "root_operator",
@@ -301,6 +301,11 @@ public final class ConfigLoader {
                 case "max_traced_msg_len" -> {
                     long length = limit(entry, Integer.MAX_VALUE);
                     return builder -> builder.maxTracedMsgLen((int) Math.min(Integer.MAX_VALUE, length));
+                }
+                case "system_account" -> {
+                    // No accounts here: the name labels the advisories, published to every client's account.
+                    String name = string(entry);
+                    return builder -> builder.systemAccount(name);
                 }
                 case "ports_file_dir" -> {
                     Path directory = path(entry);

@@ -36,14 +36,14 @@ public final class MonitorHttpServer implements AutoCloseable {
     public static final String SUBSCRIPTIONSZ = "/subscriptionsz";
     /** The path of the accounts. */
     public static final String ACCOUNTZ = "/accountz";
+    /** nats-server's routes endpoint. */
+    public static final String ROUTEZ = "/routez";
     /** The path of the health probe. */
     public static final String HEALTHZ = "/healthz";
     /** The path of the Prometheus metrics (ours; nats-server needs a separate exporter). */
     public static final String METRICS = "/metrics";
     /** The path of the index page. */
     public static final String ROOT = "/";
-    /** The routes of the cluster. */
-    public static final String ROUTEZ = "/routez";
     /**
      * The path of the close-connection action (ours; {@code POST /connz/close?cid=N} with
      * {@code Authorization: Bearer <token>}); served only after {@link #allowClosingConnections}.
@@ -95,7 +95,7 @@ public final class MonitorHttpServer implements AutoCloseable {
         endpoints.put(SUBSZ, subsz);
         endpoints.put(SUBSCRIPTIONSZ, subsz);
         endpoints.put(ACCOUNTZ, exchange -> pretty(monitor.accountz()));
-        endpoints.put(ROUTEZ, exchange -> pretty(monitor.routez(subscriptionsWanted(exchange))));
+        endpoints.put(ROUTEZ, exchange -> pretty(monitor.routez(parameters(exchange))));
         endpoints.put(HEALTHZ, exchange -> {
             Healthz health = monitor.healthz();
             return new Answer(health.healthy() ? 200 : 503, JSON, json.compact(health), true);
@@ -212,19 +212,6 @@ public final class MonitorHttpServer implements AutoCloseable {
         return new Answer(200, JSON, json.pretty(value), true);
     }
 
-    /** {@code subs} as Go's strconv.ParseBool reads it (1, t, true...); a bad value is a 400. */
-    private static boolean subscriptionsWanted(HttpExchange exchange) throws MonitorRequestException {
-        String value = parameters(exchange).apply("subs");
-        if (value == null || value.isEmpty()) {
-            return false;
-        }
-        return switch (value) {
-            case "1", "t", "T", "true", "TRUE", "True" -> true;
-            case "0", "f", "F", "false", "FALSE", "False" -> false;
-            default -> throw new MonitorRequestException("strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
-        };
-    }
-
     private static java.util.function.Function<String, String> parameters(HttpExchange exchange) {
         String query = exchange.getRequestURI().getRawQuery();
         return name -> queryParameter(query, name);
@@ -284,11 +271,12 @@ public final class MonitorHttpServer implements AutoCloseable {
                     <a href=.%s>Connections</a><br/>
                     <a href=.%s>Accounts</a><br/>
                     <a href=.%s>Subscriptions</a><br/>
+                    <a href=.%s>Routes</a><br/>
                     <a href=.%s>Health Probe</a><br/>
                     <a href=.%s>Metrics (Prometheus)</a><br/>
                     <a href=https://docs.nats.io/running-a-nats-service/nats_admin/monitoring>Help</a>
                   </body>
                 </html>
-                """.formatted(title.replace("<", "&lt;"), VARZ, CONNZ, ACCOUNTZ, SUBSZ, HEALTHZ, METRICS);
+                """.formatted(title.replace("<", "&lt;"), VARZ, CONNZ, ACCOUNTZ, SUBSZ, ROUTEZ, HEALTHZ, METRICS);
     }
 }

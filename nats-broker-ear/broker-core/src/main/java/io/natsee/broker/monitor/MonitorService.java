@@ -30,7 +30,8 @@ public final class MonitorService {
     public static final int PROTOCOL = 1;
     /**
      * The system account nats-server 2.9.10 always creates and names in {@code /varz}. Reported
-     * for compatibility with tools that read it; this broker has no system account traffic yet.
+     * for compatibility with tools that read it; {@code system_account} renames it and turns on
+     * the {@code $SYS} advisories (see {@code SystemEvents}).
      */
     public static final String SYSTEM_ACCOUNT = "$SYS";
 
@@ -119,12 +120,7 @@ public final class MonitorService {
                 httpRequestStats(),
                 start,
                 List.of(),
-                SYSTEM_ACCOUNT);
-    }
-
-    /** The routes of {@code /routez}; {@code subscriptions} adds each route's interest ({@code subs=1}). */
-    public Routez routez(boolean subscriptions) {
-        return Routez.of(broker.serverId(), clock.instant(), broker.routes(), subscriptions);
+                systemAccount(options));
     }
 
     /**
@@ -165,10 +161,29 @@ public final class MonitorService {
         return new Subsz(broker.serverId(), now, statistics, page.size(), query.offset(), query.limit(), page);
     }
 
+    /**
+     * The routes of {@code /routez}; {@code subs} as nats-server reads it: {@code 1}/true lists
+     * the subjects, {@code detail} the subscriptions.
+     *
+     * @throws MonitorRequestException with nats-server's text for a {@code subs} it cannot read
+     */
+    public Routez routez(java.util.function.Function<String, String> parameters) throws MonitorRequestException {
+        String subs = parameters.apply("subs");
+        boolean detail = "detail".equals(subs);
+        boolean subscriptions = !detail && new QueryParameters(parameters).bool("subs");
+        List<Routez.Route> routes = broker.routes(subscriptions, detail);
+        return new Routez(broker.serverId(), clock.instant(), routes.size(), routes);
+    }
+
     /** The accounts of {@code /accountz}: the global account and the system account. */
     public Accountz accountz() {
-        return new Accountz(broker.serverId(), clock.instant(), SYSTEM_ACCOUNT,
-                List.of(ConnzAssembler.GLOBAL_ACCOUNT, SYSTEM_ACCOUNT));
+        String system = systemAccount(broker.options());
+        return new Accountz(broker.serverId(), clock.instant(), system, List.of(ConnzAssembler.GLOBAL_ACCOUNT, system));
+    }
+
+    /** The configured {@code system_account}, else the {@code $SYS} nats-server always has. */
+    private static String systemAccount(BrokerOptions options) {
+        return options.systemAccount() != null ? options.systemAccount() : SYSTEM_ACCOUNT;
     }
 
     /** Whether the server is in lame duck mode. */

@@ -56,17 +56,21 @@ public interface MonitorSource {
 
     /** Route connections open now, for {@code /varz}'s {@code routes}; a server without a cluster has none. */
     default int routeCount() {
-        return routes().size();
+        return routes(false, false).size();
+    }
+
+    /**
+     * The routes for {@code /routez}, with their subscriptions when asked ({@code subs=1} fills
+     * {@code subscriptions_list}, {@code subs=detail} {@code subscriptions_list_detail}). The
+     * cluster supplies them; a server without a cluster has none.
+     */
+    default List<Routez.Route> routes(boolean subscriptions, boolean detail) {
+        return List.of();
     }
 
     /** Remote servers known through routes, for {@code /varz}'s {@code remotes}; see {@link #routeCount}. */
     default int remoteCount() {
         return routeCount();
-    }
-
-    /** Snapshots of the registered routes, for {@code /routez}; none without a cluster. */
-    default List<RouteSnapshot> routes() {
-        return List.of();
     }
 
     /** The cluster block of {@code /varz}; {@link Varz.ClusterVarz#none()} without a cluster. */

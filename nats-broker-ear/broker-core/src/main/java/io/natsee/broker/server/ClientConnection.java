@@ -47,6 +47,7 @@ public final class ClientConnection extends Connection implements ProtocolHandle
     private boolean headers;
     private boolean noResponders;
     private volatile ConnectInfo connectInfo = ConnectInfo.NONE;
+    private volatile boolean announced;
 
     ClientConnection(ServerContext server, TransportChannel channel, long id) {
         super(server, channel, id, false);
@@ -117,7 +118,7 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             server.interest.removeLocal(subscription);
         }
         subscriptions.clear();
-        server.unregister(this, last);
+        server.registry().closed(this, last);
         ServerContext.logClose(this, closeReason);
     }
 
@@ -160,7 +161,7 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         headers = info.headers();
         noResponders = info.noResponders();
         if (info.protocol() < 0 || info.protocol() > 1) {
-            close(CloseReason.PROTOCOL_VIOLATION, "invalid client protocol");
+            close(CloseReason.BAD_CLIENT_PROTOCOL_VERSION, "invalid client protocol");
             return;
         }
         if (noResponders && !headers) {
@@ -172,6 +173,15 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             return;
         }
         sendOk();
+        if (!announced) {
+            announced = true;
+            server.registry().authenticated(this);
+        }
+    }
+
+    /** Whether this client completed a CONNECT (the connect advisory went out for it). */
+    boolean authenticatedOnce() {
+        return announced;
     }
 
     private void authorizationViolation() {
@@ -406,8 +416,8 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             authorizationViolation();
             return;
         }
-        // nats-server closes a client that sends -ERR.
-        close(CloseReason.PROTOCOL_VIOLATION, null);
+        // nats-server closes a client that sends -ERR, recording a parse error.
+        close(CloseReason.PARSE_ERROR, null);
     }
 
     @Override
@@ -419,7 +429,7 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         System.getLogger(ClientConnection.class.getName()).log(System.Logger.Level.DEBUG,
                 "{0} - protocol error: {1}", describe(), e.getMessage());
         switch (e.kind()) {
-            case UNKNOWN_OPERATION -> close(CloseReason.PARSE_ERROR, "Unknown Protocol Operation");
+            case UNKNOWN_OPERATION -> close(CloseReason.PROTOCOL_VIOLATION, "Unknown Protocol Operation");
             case MAX_CONTROL_LINE -> close(CloseReason.MAX_CONTROL_LINE_EXCEEDED, "maximum control line exceeded");
             case MAX_PAYLOAD -> close(CloseReason.MAX_PAYLOAD_EXCEEDED, "Maximum Payload Violation");
             case BAD_ARGUMENTS -> close(CloseReason.PROTOCOL_VIOLATION, null);
@@ -485,6 +495,19 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         }
         queued(producer);
         return true;
+    }
+
+    /** Queues a message the server itself publishes (a {@code $SYS} advisory); the work runs on this connection's loop. */
+    void deliverSystem(Subscription subscription, ByteBuffer subject, ByteBuffer payload) {
+        channel.execute(() -> {
+            int length = payload.remaining();
+            if (deliver(this, subscription, subject, 0, subject.remaining(), 0, 0, payload, 0, 0, length,
+                    MessageRouter.Sizes.COMPUTED)) {
+                loop.outMsgs++;
+                loop.outBytes += length;
+            }
+            flush();
+        });
     }
 
     private void autoUnsubscribe(Subscription subscription) {
@@ -564,13 +587,15 @@ public final class ClientConnection extends Connection implements ProtocolHandle
     }
 
     private ConnectionSnapshot snapshot(boolean withSubscriptions, Instant stop, String reason) {
+        // One pass over the concurrent map: the count always equals the list given with it.
         List<SubDetail> details = List.of();
-        Collection<Subscription> current = subscriptions.values();
+        int count = subscriptions.size();
         if (withSubscriptions) {
-            details = new ArrayList<>(current.size());
-            for (Subscription subscription : current) {
+            details = new ArrayList<>(count + 4);
+            for (Subscription subscription : subscriptions.values()) {
                 details.add(detail(subscription));
             }
+            count = details.size();
         }
         ConnectInfo info = connectInfo;
         String authorizedUser = security.authorizedUser();
@@ -579,7 +604,7 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             authorized = authorizedUser == null ? authorized : authorizedUser;
         }
         return new ConnectionSnapshot(id(), channel.remoteHost(), channel.remotePort(), startTime(), lastActivity(),
-                roundTripNanos(), pendingBytes(), inMsgs, outMsgs, inBytes, outBytes, current.size(), details,
+                roundTripNanos(), pendingBytes(), inMsgs, outMsgs, inBytes, outBytes, count, details,
                 info.name(), info.lang(), info.version(), info.user(), authorized, GLOBAL_ACCOUNT, "", "", stop, reason);
     }
 

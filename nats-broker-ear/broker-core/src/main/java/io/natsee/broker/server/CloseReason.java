@@ -14,6 +14,7 @@ public enum CloseReason {
     MAX_CONNECTIONS_EXCEEDED("Maximum Connections Exceeded"),
     PROTOCOL_VIOLATION("Protocol Violation"),
     PARSE_ERROR("Parse Error"),
+    BAD_CLIENT_PROTOCOL_VERSION("Bad Client Protocol Version"),
     AUTHENTICATION_TIMEOUT("Authentication Timeout"),
     AUTHENTICATION_FAILURE("Authentication Failure"),
     WRITE_ERROR("Write Error"),

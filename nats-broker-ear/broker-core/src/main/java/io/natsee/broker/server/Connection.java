@@ -359,7 +359,7 @@ public abstract class Connection implements ChannelListener, Subscriber {
         }
         closed = true;
         closeReason = reason;
-        server.countSlowConsumer();
+        server.countSlowConsumer(this, reason);
         channel.closeNow();
     }
 

@@ -7,8 +7,6 @@ import io.natsee.broker.BrokerOptions;
 import io.natsee.broker.BrokerStatistics;
 import io.natsee.broker.auth.AuthOptions;
 import io.natsee.broker.auth.Authenticator;
-import io.natsee.broker.monitor.ClosedConnections;
-import io.natsee.broker.monitor.ConnectionSnapshot;
 import io.natsee.broker.subject.SubjectTrie;
 import io.natsee.broker.transport.ChannelAcceptor;
 import io.natsee.broker.transport.ChannelListener;
@@ -18,12 +16,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The state that the connections of one broker share: options, the subject trie, the per-loop
- * contexts, the registry of open connections and the server's identity. Also the acceptor that
+ * contexts, the {@link ConnectionRegistry} and the server's identity. Also the acceptor that
  * turns new transport channels into client connections.
  */
 public final class ServerContext implements ChannelAcceptor {
@@ -38,12 +35,10 @@ public final class ServerContext implements ChannelAcceptor {
     private final String serverId;
     private final String serverName;
     private final LoopContext[] loops;
-    private final ConcurrentHashMap<Long, ClientConnection> connections = new ConcurrentHashMap<>();
-    private final AtomicLong connectionIds = new AtomicLong();
-    private final AtomicLong totalConnections = new AtomicLong();
+    private final ConnectionRegistry registry = new ConnectionRegistry();
+    private final SystemEvents events;
     private final AtomicLong slowConsumers = new AtomicLong();
     private final Instant start;
-    private final ClosedConnections closed = new ClosedConnections(ClosedConnections.DEFAULT_CAPACITY);
     private volatile boolean lameDuck;
     private volatile String infoPrefix;
     private volatile Authenticator authenticator;
@@ -84,6 +79,20 @@ public final class ServerContext implements ChannelAcceptor {
         this.start = clock.instant();
         this.authenticator = new Authenticator(options.authorization());
         this.authTimeout = options.effectiveAuthTimeout();
+        this.events = new SystemEvents(this);
+        if (events.enabled()) {
+            registry.listener(events.connectionListener());
+        }
+    }
+
+    /** The {@code $SYS} advisories (they publish nothing unless {@code system_account} is set). */
+    public SystemEvents systemEvents() {
+        return events;
+    }
+
+    /** Whether the server is closing every connection. */
+    boolean shuttingDown() {
+        return shuttingDown;
     }
 
     /** The state of the event loop serving this channel. */
@@ -98,7 +107,7 @@ public final class ServerContext implements ChannelAcceptor {
 
     /** A new connection id, unique among this broker's clients and routes. */
     public long nextConnectionId() {
-        return connectionIds.incrementAndGet();
+        return registry.nextId();
     }
 
     /** Where subscriptions enter and leave the trie; routes listen to it. */
@@ -218,7 +227,7 @@ public final class ServerContext implements ChannelAcceptor {
             return;
         }
         clusterInfo = updated;
-        for (ClientConnection connection : connections.values()) {
+        for (ClientConnection connection : registry.open()) {
             connection.announceInfo();
         }
     }
@@ -233,7 +242,7 @@ public final class ServerContext implements ChannelAcceptor {
         this.authenticator = new Authenticator(authorization);
         this.authTimeout = authTimeout;
         rebuildInfo();
-        for (ClientConnection connection : connections.values()) {
+        for (ClientConnection connection : registry.open()) {
             connection.reauthorize();
         }
     }
@@ -247,27 +256,21 @@ public final class ServerContext implements ChannelAcceptor {
     public ChannelListener accept(TransportChannel channel) {
         long id = nextConnectionId();
         ClientConnection connection = new ClientConnection(this, channel, id);
-        totalConnections.incrementAndGet();
+        registry.accepted();
         if (shuttingDown || lameDuck) {
             connection.refuse(null, CloseReason.SERVER_SHUTDOWN);
-        } else if (connections.size() >= options.maxConnections()) {
+        } else if (registry.openCount() >= options.maxConnections()) {
             connection.refuse("maximum connections exceeded", CloseReason.MAX_CONNECTIONS_EXCEEDED);
         } else {
-            connections.put(id, connection);
+            registry.register(connection);
             connection.start();
         }
         return connection;
     }
 
-    /** Called once per connection, when it closed, with its last snapshot (for {@code /connz?state=closed}). */
-    void unregister(ClientConnection connection, ConnectionSnapshot last) {
-        connections.remove(connection.id());
-        closed.add(last);
-    }
-
-    /** The remembered closed connections. */
-    public ClosedConnections closedConnections() {
-        return closed;
+    /** The open connections, their ids and the closed history. */
+    public ConnectionRegistry registry() {
+        return registry;
     }
 
     /**
@@ -290,8 +293,12 @@ public final class ServerContext implements ChannelAcceptor {
         return lameDuck;
     }
 
-    public void countSlowConsumer() {
+    /** Counts a connection closed as a slow consumer; a client's is also announced on {@code $SYS}. */
+    public void countSlowConsumer(Connection connection, CloseReason reason) {
         slowConsumers.incrementAndGet();
+        if (connection instanceof ClientConnection client) {
+            events.slowConsumer(client, reason.text());
+        }
     }
 
     public String serverId() {
@@ -316,17 +323,17 @@ public final class ServerContext implements ChannelAcceptor {
 
     /** The open client connections, for monitoring and shutdown. */
     public List<ClientConnection> connections() {
-        return new ArrayList<>(connections.values());
+        return registry.open();
     }
 
     public int connectionCount() {
-        return connections.size();
+        return registry.openCount();
     }
 
     /** Refuses new connections and closes every open one after flushing what it has queued. */
     public void shutdown() {
         shuttingDown = true;
-        for (ClientConnection connection : connections.values()) {
+        for (ClientConnection connection : registry.open()) {
             connection.closeGracefully(CloseReason.SERVER_SHUTDOWN);
         }
     }
@@ -344,7 +351,7 @@ public final class ServerContext implements ChannelAcceptor {
             outBytes += loop.outBytes;
         }
         return new BrokerStatistics(inMsgs, outMsgs, inBytes, outBytes, slowConsumers.get(),
-                connections.size(), totalConnections.get(), trie.count(), start);
+                registry.openCount(), registry.totalCount(), trie.count(), start);
     }
 
     static void logClose(ClientConnection connection, CloseReason reason) {

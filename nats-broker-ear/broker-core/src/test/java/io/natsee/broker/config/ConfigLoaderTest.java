@@ -216,7 +216,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "accounts", "no_auth_user", "system_account", "system", "ocsp", "allow_non_tls",
+        "accounts", "no_auth_user", "system", "ocsp", "allow_non_tls",
         "gateway", "leaf", "leafnodes", "websocket", "ws", "mqtt", "jetstream", "store_dir",
         "default_js_domain", "mappings", "maps", "operator", "operators", "root", "roots", "root_operator",
         "root_operators", "resolver", "account_resolver", "accounts_resolver", "resolver_tls", "resolver_preload",
@@ -332,6 +332,12 @@ class ConfigLoaderTest {
         assertEquals(6000, options.port());
         assertEquals("kept", options.serverName());
         assertEquals(3, options.eventLoops());
+    }
+
+    @Test
+    void systemAccountTurnsTheAdvisoriesOn() throws ConfigException {
+        assertNull(load("port: 4222").systemAccount());
+        assertEquals("SYS", load("system_account: SYS").systemAccount());
     }
 
     @Test

@@ -120,6 +120,42 @@ class MonitorReferenceTest {
         }
     }
 
+    @Test
+    void varzHasTheReferenceShape() {
+        JsonNode expected = reference.target().json("/varz");
+        JsonNode actual = ours.target().json("/varz");
+        // Which paths were asked before differs between the two runs; the block itself must be an object.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) expected).remove("http_req_stats");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) actual).remove("http_req_stats");
+        assertSameShape(expected, actual, "/varz");
+        for (String member : List.of("version", "proto", "host", "max_connections", "ping_interval", "ping_max",
+                "auth_timeout", "max_control_line", "max_payload", "max_pending", "tls_timeout", "write_deadline",
+                "connections", "total_connections", "routes", "remotes", "leafnodes", "in_msgs", "out_msgs",
+                "in_bytes", "out_bytes", "slow_consumers", "system_account", "cores")) {
+            assertEquals(expected.path(member), actual.path(member), "/varz " + member);
+        }
+        // nats-server also counts the 43 subscriptions of its internal system client; we have none.
+        assertEquals(4, actual.path("subscriptions").asInt());
+        assertEquals(4 + 43, expected.path("subscriptions").asInt());
+    }
+
+    // ------------------------------------------------------------------------------ /routez
+
+    @Test
+    void routezWithoutAClusterMatchesTheReference() {
+        for (String query : List.of("/routez", "/routez?subs=1", "/routez?subs=detail")) {
+            JsonNode expected = reference.target().json(query);
+            JsonNode actual = ours.target().json(query);
+            assertSameShape(expected, actual, query);
+            assertEquals(expected.path("num_routes"), actual.path("num_routes"), query);
+            assertEquals(expected.path("routes"), actual.path("routes"), query);
+        }
+        HttpResponse<String> expected = reference.target().get("/routez?subs=x");
+        HttpResponse<String> actual = ours.target().get("/routez?subs=x");
+        assertEquals(expected.statusCode(), actual.statusCode());
+        assertEquals(expected.body(), actual.body());
+    }
+
     // ------------------------------------------------------------------------------ /connz
 
     @Test
