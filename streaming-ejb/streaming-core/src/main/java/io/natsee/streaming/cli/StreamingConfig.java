@@ -19,7 +19,8 @@ final class StreamingConfig {
     }
 
     @SuppressWarnings("unchecked")
-    static StoreLimits apply(Path file, StreamingOptions.Builder builder, StoreLimits limits) throws ConfigException {
+    static StoreLimits apply(Path file, StreamingOptions.Builder builder, StoreLimits limits, ClusterSettings cluster)
+            throws ConfigException {
         Map<String, Object> root = (Map<String, Object>) new ConfigFileParser(System.getenv()).parse(file).toPlain();
         Map<String, Object> streaming = root.containsKey("streaming")
                 ? (Map<String, Object>) root.get("streaming") : root;
@@ -42,6 +43,7 @@ final class StreamingConfig {
                         builder.fileSync(b);
                     }
                 }
+                case "cluster" -> cluster.apply((Map<String, Object>) value);
                 case "store_limits" -> limits = limits((Map<String, Object>) value, limits);
                 default -> throw new IllegalArgumentException(file + ": unknown field \"" + entry.getKey() + "\"");
             }

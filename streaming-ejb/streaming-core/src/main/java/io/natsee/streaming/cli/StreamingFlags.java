@@ -15,7 +15,7 @@ final class StreamingFlags {
     /** Flags that take no value unless written {@code -flag=value}. */
     static final Set<String> BOOLEANS = Set.of("SD", "SV", "SDV", "file_sync", "D", "V", "DV", "T",
             "replace_durable", "h", "help", "version", "v", "file_crc", "file_compact_enabled", "partitioning",
-            "clustered", "cluster_bootstrap", "encrypt");
+            "clustered", "cluster_bootstrap", "cluster_raft_logging", "encrypt");
 
     /** Flags that take a value, each under every name the reference gives it. */
     static final Map<String, String> ALIASES = aliases();
@@ -44,11 +44,6 @@ final class StreamingFlags {
             "sql_driver", "the SQL store is not implemented yet",
             "sql_source", "the SQL store is not implemented yet",
             "ft_group", "fault tolerance is not implemented yet",
-            "clustered", "clustering is not implemented yet",
-            "cluster_node_id", "clustering is not implemented yet",
-            "cluster_peers", "clustering is not implemented yet",
-            "cluster_log_path", "clustering is not implemented yet",
-            "cluster_bootstrap", "clustering is not implemented yet",
             "partitioning", "partitioning is not implemented yet",
             "encrypt", "encryption is not implemented yet");
 

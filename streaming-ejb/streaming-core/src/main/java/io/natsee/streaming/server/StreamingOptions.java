@@ -1,6 +1,7 @@
 package io.natsee.streaming.server;
 
 import io.natsee.streaming.store.StoreLimits;
+import io.natsee.streaming.store.raft.ClusterOptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,11 +26,13 @@ import java.util.Objects;
  * @param trace           {@code -SV}
  * @param maxDeliveries   beyond the reference: deliveries after which a message goes to the dead-letter channel; 0 = unlimited (default)
  * @param deadLetterChannel beyond the reference: where messages that reached {@code maxDeliveries} go; empty = dropped
+ * @param cluster         clustered mode ({@code --clustered}, {@code cluster { ... }}); null when not clustered
  */
 public record StreamingOptions(String clusterId, String natsUrl, String brokerHost, int brokerPort, StoreType store,
                                Path directory, boolean fileSync, StoreLimits limits, Duration heartbeatInterval,
                                Duration heartbeatTimeout, int heartbeatFailCount, String discoverPrefix,
-                               boolean debug, boolean trace, int maxDeliveries, String deadLetterChannel) {
+                               boolean debug, boolean trace, int maxDeliveries, String deadLetterChannel,
+                               ClusterOptions cluster) {
 
     /** The kinds of store the launcher offers. */
     public enum StoreType { MEMORY, FILE }
@@ -49,6 +52,9 @@ public record StreamingOptions(String clusterId, String natsUrl, String brokerHo
         deadLetterChannel = Objects.requireNonNullElse(deadLetterChannel, "");
         if (store == StoreType.FILE && directory == null) {
             throw new IllegalArgumentException("for FILE store type, the directory must be specified");
+        }
+        if (cluster != null && store == StoreType.MEMORY) {
+            throw new IllegalArgumentException("stan: clustering mode not supported with MEMORY store type");
         }
     }
 
@@ -75,6 +81,7 @@ public record StreamingOptions(String clusterId, String natsUrl, String brokerHo
         private boolean trace;
         private int maxDeliveries;
         private String deadLetterChannel = "";
+        private ClusterOptions cluster;
 
         public Builder clusterId(String value) { clusterId = value; return this; }
         public Builder natsUrl(String value) { natsUrl = value; return this; }
@@ -92,11 +99,12 @@ public record StreamingOptions(String clusterId, String natsUrl, String brokerHo
         public Builder trace(boolean value) { trace = value; return this; }
         public Builder maxDeliveries(int value) { maxDeliveries = value; return this; }
         public Builder deadLetterChannel(String value) { deadLetterChannel = value; return this; }
+        public Builder cluster(ClusterOptions value) { cluster = value; return this; }
 
         public StreamingOptions build() {
             return new StreamingOptions(clusterId, natsUrl, brokerHost, brokerPort, store, directory, fileSync, limits,
                     heartbeatInterval, heartbeatTimeout, heartbeatFailCount, discoverPrefix, debug, trace,
-                    maxDeliveries, deadLetterChannel);
+                    maxDeliveries, deadLetterChannel, cluster);
         }
     }
 }

@@ -43,6 +43,8 @@ public final class StreamingServer implements AutoCloseable {
     private ServerState state;
     private Store store;
     private Instant startTime;
+    private Dispatcher inbound;
+    private ClusterMembership cluster;
 
     /** A server with the given options; {@code brokerOptions} configure the side-car broker (null: defaults). */
     public StreamingServer(StreamingOptions options, BrokerOptions brokerOptions, ThreadFactory threadFactory,
@@ -75,14 +77,41 @@ public final class StreamingServer implements AutoCloseable {
             }
             url = "nats://" + host + ":" + broker.port();
         }
+        if (options.cluster() != null) {
+            connect(url);
+            cluster = new ClusterMembership(this, options, threadFactory);
+            try {
+                cluster.start();
+            } catch (IOException | RuntimeException e) {
+                closeQuietly();
+                throw e;
+            }
+            LOG.log(System.Logger.Level.INFO, READY_LINE);
+            return;
+        }
         RecoveredState recovered;
         try {
             store = StorageFactory.open(options);
-            recovered = recoverAndInit();
+            recovered = recoverAndInit("");
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
         }
+        connect(url);
+        try {
+            serve(recovered);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, "Starting nats-streaming-server[{0}] version 0.23.2 (NATS EE)",
+                options.clusterId());
+        LOG.log(System.Logger.Level.INFO, "Streaming Server Name: {0}", options.clusterId());
+        LOG.log(System.Logger.Level.INFO, "Message store is {0}", store.type());
+        LOG.log(System.Logger.Level.INFO, READY_LINE);
+    }
+
+    private void connect(String url) throws IOException, InterruptedException {
         Options natsOptions = new Options.Builder()
                 .server(url)
                 .connectionName("_NSS-" + options.clusterId() + "-general")
@@ -97,6 +126,13 @@ public final class StreamingServer implements AutoCloseable {
             closeQuietly();
             throw e;
         }
+    }
+
+    /**
+     * Serves clients from the store (opened, its state recovered): the engine, the timers and the subscriptions to
+     * the streaming subjects. In clustered mode only the leader serves.
+     */
+    synchronized void serve(RecoveredState recovered) throws IOException, InterruptedException {
         timers = Executors.newSingleThreadScheduledExecutor(threadFactory);
         engine = new Engine(threadFactory);
         ProtocolSubjects subjects = ProtocolSubjects.of(options.discoverPrefix(), options.clusterId());
@@ -106,15 +142,10 @@ public final class StreamingServer implements AutoCloseable {
         ClientRequests clients = new ClientRequests(state, subscriptions);
         engine.start(new PublishPipeline(state, deliveries));
         ServerState serverState = state;
-        try {
-            engine.call(() -> {
-                new Recovery(serverState, clients, subscriptions, deliveries).restore(recovered);
-                return null;
-            });
-        } catch (RuntimeException e) {
-            closeQuietly();
-            throw e;
-        }
+        engine.call(() -> {
+            new Recovery(serverState, clients, subscriptions, deliveries).restore(recovered);
+            return null;
+        });
         state.every(state::flushIfNeeded, FLUSH_INTERVAL.toNanos());
         Duration housekeeping = Housekeeping.period(options.limits());
         if (housekeeping != null) {
@@ -123,6 +154,7 @@ public final class StreamingServer implements AutoCloseable {
         // One dispatcher for every subject: a client's acks, publishes and requests reach the engine in the order
         // the client sent them (an ack before the subscription close that follows it).
         Dispatcher inbound = nats.createDispatcher();
+        this.inbound = inbound;
         inbound.subscribe(subjects.discover(), message -> engine.post(() -> clients.connect(message)));
         inbound.subscribe(subjects.close(), message -> engine.post(() -> clients.close(message)));
         inbound.subscribe(subjects.pings(), message -> engine.post(() -> clients.ping(message)));
@@ -136,22 +168,75 @@ public final class StreamingServer implements AutoCloseable {
         try {
             nats.flush(Duration.ofSeconds(5));
         } catch (java.util.concurrent.TimeoutException e) {
-            closeQuietly();
             throw new IOException("the NATS server did not confirm the streaming subscriptions", e);
         }
-        LOG.log(System.Logger.Level.INFO, "Starting nats-streaming-server[{0}] version 0.23.2 (NATS EE)",
-                options.clusterId());
-        LOG.log(System.Logger.Level.INFO, "Streaming Server Name: {0}", options.clusterId());
-        LOG.log(System.Logger.Level.INFO, "Message store is {0}", store.type());
-        LOG.log(System.Logger.Level.INFO, READY_LINE);
+    }
+
+    /**
+     * Serves as the cluster's leader from the replicated store: checks the cluster id, stores this run's server
+     * info, then {@link #serve}. Called by {@link ClusterMembership}.
+     */
+    synchronized void serveAsLeader(Store replicated, RecoveredState recovered, String nodeId)
+            throws IOException, InterruptedException {
+        store = replicated;
+        recoverAndInit(recovered, nodeId);
+        serve(recovered);
+    }
+
+    /** Stops serving clients (unsubscribes, stops the engine and timers) and releases the store. */
+    synchronized void stopServing() {
+        if (inbound != null && nats != null) {
+            try {
+                nats.closeDispatcher(inbound);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the streaming subscriptions failed", e);
+            }
+        }
+        inbound = null;
+        try {
+            if (engine != null) {
+                engine.stop();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        if (store != null) {
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "closing the store failed", e);
+            }
+        }
+        engine = null;
+        timers = null;
+        state = null;
+        store = null;
+    }
+
+    /** Whether this server answers clients now (always once started, unless clustered and not the leader). */
+    public boolean isServing() {
+        return state != null;
+    }
+
+    /** In clustered mode: this node's Raft role (Leader, Follower, Candidate); null when not clustered. */
+    public String clusterRole() {
+        return cluster == null ? null : cluster.role();
     }
 
     /**
      * What the store recovered, after checking that it belongs to this cluster id; then the server info of this
      * run is stored.
      */
-    private RecoveredState recoverAndInit() {
+    private RecoveredState recoverAndInit(String nodeId) {
         RecoveredState recovered = store.recover();
+        recoverAndInit(recovered, nodeId);
+        return recovered;
+    }
+
+    private void recoverAndInit(RecoveredState recovered, String nodeId) {
         ServerInfoRecord stored = recovered.serverInfo();
         if (stored != null && !stored.clusterId().equals(options.clusterId())) {
             throw new IllegalStateException("cluster ID \"" + options.clusterId()
@@ -160,9 +245,8 @@ public final class StreamingServer implements AutoCloseable {
         ProtocolSubjects subjects = ProtocolSubjects.of(options.discoverPrefix(), options.clusterId());
         store.init(new ServerInfoRecord(options.clusterId(), subjects.discover(), subjects.publish(),
                 subjects.subscribe(), subjects.unsubscribe(), subjects.close(), subjects.subscriptionClose(),
-                subjects.acks(), ""));
+                subjects.acks(), nodeId));
         store.flush();
-        return recovered;
     }
 
     /** The side-car broker, or null in stand-alone mode. */
@@ -197,11 +281,25 @@ public final class StreamingServer implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closeQuietly();
+    public void close() {
+        ClusterMembership membership;
+        synchronized (this) {
+            membership = cluster;
+            cluster = null;
+        }
+        if (membership != null) {
+            membership.close();
+        }
+        synchronized (this) {
+            closeQuietly();
+        }
     }
 
     private void closeQuietly() {
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
         try {
             if (engine != null) {
                 engine.stop();

@@ -36,6 +36,9 @@ import java.util.function.Function;
 final class StoreStateMachine extends BaseStateMachine {
     private static final System.Logger LOG = System.getLogger(StoreStateMachine.class.getName());
 
+    /** Marks a store directory as a replica that may be emptied and rebuilt. */
+    static final String MARKER = ".cluster-replica";
+
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final Path storeDirectory;
     private final Function<Path, Store> opener;
@@ -61,6 +64,16 @@ final class StoreStateMachine extends BaseStateMachine {
 
     /** Rebuilds the store from the latest snapshot (or empty); the log after it is applied by Ratis. */
     private synchronized void restoreLatest() throws IOException {
+        Path marker = storeDirectory.resolve(MARKER);
+        if (Files.isDirectory(storeDirectory) && !Files.exists(marker)) {
+            try (var entries = Files.list(storeDirectory)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IOException("the store directory " + storeDirectory + " holds a store that is not a"
+                            + " cluster replica: a clustered node rebuilds its store from the Raft log, give it an"
+                            + " empty directory");
+                }
+            }
+        }
         SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
         if (snapshot != null) {
             SnapshotArchive.unpack(snapshot.getFile().getPath(), storeDirectory);
@@ -70,6 +83,7 @@ final class StoreStateMachine extends BaseStateMachine {
             SnapshotArchive.clear(storeDirectory);
             setLastAppliedTermIndex(null);
         }
+        Files.writeString(marker, "rebuilt from the Raft log on every start\n");
         store = opener.apply(storeDirectory);
     }
 
