@@ -28,8 +28,8 @@ public record ClusterOptions(String nodeId, List<Peer> peers, Path logPath, bool
                              Duration electionTimeout, Duration heartbeatTimeout, Duration leaseTimeout,
                              Duration commitTimeout, boolean raftLogging, long snapshotThreshold) {
 
-    /** The election timeout's default: a leader's loss is noticed within 1 to 2 s. */
-    public static final Duration DEFAULT_ELECTION_TIMEOUT = Duration.ofMillis(1000);
+    /** The election timeout's default: a leader's loss is noticed within 0.4 to 0.8 s. */
+    public static final Duration DEFAULT_ELECTION_TIMEOUT = Duration.ofMillis(400);
     public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_COMMIT_TIMEOUT = Duration.ofMillis(100);
