@@ -15,7 +15,10 @@
 #   COUNT    messages per measured run (default 200000)
 #   RUNS     async runs per payload size (default 5)
 #   WARMUP   async 16-byte publishes before the measured runs (default 100000)
-#   STORES   which stores, comma-separated MEMORY,FILE (default both)
+#   STORES   which stores, comma-separated MEMORY,FILE,SQL (default MEMORY,FILE)
+#   SQL_DRIVER, SQL_SOURCE  the SQL store's --sql_driver (default postgres) and --sql_source; without
+#            SQL_SOURCE a throw-away PostgreSQL database is created with createdb/dropdb as PGUSER
+#            (default natsee, PGPASSWORD natsee, PGHOST 127.0.0.1) and dropped at the end
 #   STANDIN  1 also measures the stand-in (default 1)
 #   BUILD    1 builds the jar and the benchmark classes first (default: only when missing)
 #   NATSEE_JAVA_OPTS  JVM options of the server (default: ParallelGC, -Xmx3g: the memory store keeps
@@ -60,6 +63,9 @@ cleanup() {
         done
         kill -9 "$pid" 2>/dev/null || true
     done
+    if [[ -n "${bench_db:-}" ]]; then
+        dropdb --if-exists "$bench_db" 2>/dev/null || true
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -117,6 +123,15 @@ for store in "${store_list[@]}"; do
     case "$store" in
         MEMORY) start_server memory -cid bench ;;
         FILE) mkdir -p "$work/data"; start_server file -cid bench -st FILE --dir "$work/data" --file_sync=true ;;
+        SQL)
+            source="${SQL_SOURCE:-}"
+            if [[ -z "$source" ]]; then
+                export PGUSER="${PGUSER:-natsee}" PGPASSWORD="${PGPASSWORD:-natsee}" PGHOST="${PGHOST:-127.0.0.1}"
+                bench_db="natsee_bench_$$"
+                createdb "$bench_db"
+                source="host=$PGHOST port=${PGPORT:-5432} dbname=$bench_db user=$PGUSER password=$PGPASSWORD sslmode=disable"
+            fi
+            start_server sql -cid bench -st SQL --sql_driver "${SQL_DRIVER:-postgres}" --sql_source "$source" ;;
         *) echo "unknown store $store" >&2; exit 1 ;;
     esac
     echo "== $store store ($count messages per run, $runs runs)" >&2

@@ -8,6 +8,7 @@ import io.natsee.streaming.store.StoreLimits;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The reference's streaming configuration file ({@code -sc}): the {@code streaming { ... }} block (or the same keys
@@ -19,7 +20,8 @@ final class StreamingConfig {
     }
 
     @SuppressWarnings("unchecked")
-    static StoreLimits apply(Path file, StreamingOptions.Builder builder, StoreLimits limits, ClusterSettings cluster)
+    static StoreLimits apply(Path file, StreamingOptions.Builder builder, StoreLimits limits, Properties sql,
+                             ClusterSettings cluster)
             throws ConfigException {
         Map<String, Object> root = (Map<String, Object>) new ConfigFileParser(System.getenv()).parse(file).toPlain();
         Map<String, Object> streaming = root.containsKey("streaming")
@@ -44,7 +46,24 @@ final class StreamingConfig {
                     }
                 }
                 case "cluster" -> cluster.apply((Map<String, Object>) value);
-                case "store_limits" -> limits = limits((Map<String, Object>) value, limits);
+                case "sql", "sql_options" -> {
+                    for (Map.Entry<String, Object> option : ((Map<String, Object>) value).entrySet()) {
+                        String key = switch (option.getKey().toLowerCase()) {
+                            case "driver" -> "sql_driver";
+                            case "source" -> "sql_source";
+                            case "no_caching" -> "sql_no_caching";
+                            case "max_open_conns", "max_conns" -> "sql_max_open_conns";
+                            case "bulk_insert_limit" -> "sql_bulk_insert_limit";
+                            default -> null;
+                        };
+                        if (key != null) {
+                            sql.setProperty(key, String.valueOf(option.getValue()));
+                        }
+                    }
+                }
+                case "ft_group", "ft_group_name" -> builder.ftGroup(String.valueOf(value));
+                case "partitioning" -> builder.partitioning(Boolean.TRUE.equals(value));
+                case "store_limits", "limits", "storelimits" -> limits = limits((Map<String, Object>) value, limits);
                 default -> throw new IllegalArgumentException(file + ": unknown field \"" + entry.getKey() + "\"");
             }
         }

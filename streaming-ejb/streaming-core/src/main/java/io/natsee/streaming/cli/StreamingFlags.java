@@ -15,7 +15,7 @@ final class StreamingFlags {
     /** Flags that take no value unless written {@code -flag=value}. */
     static final Set<String> BOOLEANS = Set.of("SD", "SV", "SDV", "file_sync", "D", "V", "DV", "T",
             "replace_durable", "h", "help", "version", "v", "file_crc", "file_compact_enabled", "partitioning",
-            "clustered", "cluster_bootstrap", "cluster_raft_logging", "encrypt");
+            "clustered", "cluster_bootstrap", "cluster_raft_logging", "encrypt", "sql_no_caching");
 
     /** Flags that take a value, each under every name the reference gives it. */
     static final Map<String, String> ALIASES = aliases();
@@ -28,7 +28,7 @@ final class StreamingFlags {
                 {"ma", "max_age"}, {"mi", "max_inactivity"}, {"hbi", "hb_interval"}, {"hbt", "hb_timeout"},
                 {"hbf", "hb_fail_count"}, {"a", "addr", "net"}, {"p", "port"}, {"m", "http_port"},
                 {"c", "config"}, {"user"}, {"pass"}, {"auth"}, {"max_deliveries"}, {"dead_letter_channel"},
-                {"sql_driver"}, {"sql_source"}, {"ft_group"}, {"cluster_node_id"}, {"cluster_peers"},
+                {"sql_driver"}, {"sql_source"}, {"sql_max_open_conns"}, {"sql_bulk_insert_limit"}, {"ft_group"}, {"cluster_node_id"}, {"cluster_peers"},
                 {"cluster_log_path"}, {"l", "log"}, {"P", "pid"},
         };
         for (String[] group : groups) {
@@ -41,10 +41,6 @@ final class StreamingFlags {
 
     /** Flags of the reference that this server refuses by name, with the reason. */
     static final Map<String, String> NOT_YET = Map.of(
-            "sql_driver", "the SQL store is not implemented yet",
-            "sql_source", "the SQL store is not implemented yet",
-            "ft_group", "fault tolerance is not implemented yet",
-            "partitioning", "partitioning is not implemented yet",
             "encrypt", "encryption is not implemented yet");
 
     final Map<String, String> values = new LinkedHashMap<>();
@@ -55,8 +51,10 @@ final class StreamingFlags {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("-") || arg.equals("-") || arg.equals("--")) {
-                flags.errors.add("unexpected argument: " + arg);
-                continue;
+                // Go's flag package stops at the first argument that is not a flag, and nats-server refuses it:
+                // so "--file_sync true" is refused ("--file_sync=true" is the form for a boolean's value).
+                flags.errors.add("unrecognized command: \"" + arg + "\"");
+                break;
             }
             String body = arg.startsWith("--") ? arg.substring(2) : arg.substring(1);
             String name = body;

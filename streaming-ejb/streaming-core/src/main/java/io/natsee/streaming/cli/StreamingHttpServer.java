@@ -63,7 +63,8 @@ final class StreamingHttpServer implements AutoCloseable {
                 case "/streaming", "/streaming/" -> send(exchange, 200, "text/html", INDEX.getBytes(StandardCharsets.UTF_8));
                 case "/streaming/serverz" -> sendJson(exchange, monitor.serverz());
                 case "/streaming/storez" -> sendJson(exchange, monitor.storez());
-                case "/streaming/isFTActive" -> send(exchange, 204, "text/plain", new byte[0]);
+                case "/streaming/isFTActive" -> send(exchange, "FT_ACTIVE".equals(server.stateName()) ? 200 : 204,
+                        "text/plain", new byte[0]);
                 case "/streaming/channelsz" -> {
                     String channel = query.get("channel");
                     Object result = monitor.channelsz(channel, subs, offset, limit);

@@ -7,11 +7,14 @@ import io.natsee.streaming.server.StreamingOptions;
 import io.natsee.streaming.server.StreamingServer;
 import io.natsee.streaming.store.ChannelLimits;
 import io.natsee.streaming.store.StoreLimits;
+import io.natsee.streaming.store.jdbc.JdbcDataSources;
+import io.natsee.streaming.store.jdbc.JdbcStoreOptions;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
@@ -43,14 +46,16 @@ public final class StreamingMain {
             StreamingOptions.Builder builder = StreamingOptions.builder();
             StoreLimits limits = StoreLimits.DEFAULT;
             ClusterSettings cluster = new ClusterSettings();
+            Properties sql = new Properties();
             if (flags.get("sc") != null) {
-                limits = StreamingConfig.apply(Path.of(flags.get("sc")), builder, limits, cluster);
+                limits = StreamingConfig.apply(Path.of(flags.get("sc")), builder, limits, sql, cluster);
             }
             cluster.apply(flags);
             limits = limitFlags(flags, limits);
             builder.limits(limits.validate());
             apply(flags, builder);
             builder.cluster(cluster.options());
+            builder.sql(sqlOptions(flags, sql, builder));
             options = builder.build();
             broker = brokerOptions(flags);
             monitorPort = flags.get("m") == null ? 0 : Integer.parseInt(flags.get("m"));
@@ -69,6 +74,10 @@ public final class StreamingMain {
         }
         StreamingServer server = new StreamingServer(options, broker, Executors.defaultThreadFactory(),
                 Clock.systemUTC());
+        server.onFatal(reason -> {
+            System.err.println("nats-streaming-server: " + reason);
+            System.exit(1);
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         StreamingHttpServer http = new StreamingHttpServer(server);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -100,7 +109,7 @@ public final class StreamingMain {
             switch (store) {
                 case "MEMORY" -> builder.store(StreamingOptions.StoreType.MEMORY);
                 case "FILE" -> builder.store(StreamingOptions.StoreType.FILE);
-                case "SQL" -> throw new IllegalArgumentException("the SQL store is not implemented yet in this server");
+                case "SQL" -> builder.store(StreamingOptions.StoreType.SQL);
                 default -> throw new IllegalArgumentException("unsupported store type: " + flags.get("st"));
             }
         }
@@ -125,12 +134,57 @@ public final class StreamingMain {
         boolean debugAndTrace = flags.bool("SDV", false);
         builder.debug(debugAndTrace || flags.bool("SD", false));
         builder.trace(debugAndTrace || flags.bool("SV", false));
+        if (flags.get("ft_group") != null) {
+            builder.ftGroup(flags.get("ft_group"));
+        }
+        if (flags.values.containsKey("partitioning")) {
+            // Beyond the reference, whose command line has no such flag (its config file's key only).
+            builder.partitioning(flags.bool("partitioning", false));
+        }
         if (flags.get("max_deliveries") != null) {
             builder.maxDeliveries(Integer.parseInt(flags.get("max_deliveries")));
         }
         if (flags.get("dead_letter_channel") != null) {
             builder.deadLetterChannel(flags.get("dead_letter_channel"));
         }
+    }
+
+    /**
+     * The SQL store's options from the config file's {@code sql_options} and the {@code --sql_*} flags (which win);
+     * null when no driver is named and the store is not SQL.
+     */
+    private static JdbcStoreOptions sqlOptions(StreamingFlags flags, Properties sql, StreamingOptions.Builder builder) {
+        for (String key : List.of("sql_driver", "sql_source", "sql_max_open_conns", "sql_bulk_insert_limit")) {
+            if (flags.get(key) != null) {
+                sql.setProperty(key, flags.get(key));
+            }
+        }
+        if (flags.values.containsKey("sql_no_caching")) {
+            sql.setProperty("sql_no_caching", String.valueOf(flags.bool("sql_no_caching", false)));
+        }
+        boolean sqlStore = builder.store() == StreamingOptions.StoreType.SQL;
+        String driver = sql.getProperty("sql_driver", "").trim();
+        if (driver.isEmpty()) {
+            if (sqlStore) {
+                throw new IllegalArgumentException("sql: a driver is required (--sql_driver postgres|h2)");
+            }
+            return null;
+        }
+        if (driver.equalsIgnoreCase("mysql")) {
+            throw new IllegalArgumentException("sql: driver \"mysql\" is not supported by this server (supported: "
+                    + "postgres, h2)");
+        }
+        if (sqlStore && sql.getProperty("sql_source", "").isBlank()) {
+            throw new IllegalArgumentException("sql: a source is required (--sql_source)");
+        }
+        if ("0".equals(sql.getProperty("sql_bulk_insert_limit", "").trim())) {
+            sql.remove("sql_bulk_insert_limit");
+        }
+        JdbcStoreOptions options = JdbcStoreOptions.fromProperties(sql);
+        if (sqlStore) {
+            JdbcDataSources.jdbcUrl(options.driver(), options.source());
+        }
+        return options;
     }
 
     private static StoreLimits limitFlags(StreamingFlags flags, StoreLimits limits) {
@@ -180,8 +234,10 @@ public final class StreamingMain {
                 "Usage: natsee-streaming [options]",
                 "Streaming Server Options:",
                 "    -cid, --cluster_id  <string>      Cluster ID (default: test-cluster)",
-                "    -st,  --store <string>            Store type: MEMORY|FILE (default: MEMORY)",
+                "    -st,  --store <string>            Store type: MEMORY|FILE|SQL (default: MEMORY)",
                 "          --dir <string>              For FILE store type, this is the root directory",
+                "          --ft_group <string>         Name of the FT Group. A group can be 2 or more servers with a single active server and all sharing the same datastore",
+                "          --partitioning <bool>       Own only the channels of store_limits.channels (beyond the reference: its config file's key)",
                 "    -mc,  --max_channels <int>        Max number of channels (0 for unlimited)",
                 "    -msu, --max_subs <int>            Max number of subscriptions per channel (0 for unlimited)",
                 "    -mm,  --max_msgs <int>            Max number of messages per channel (0 for unlimited)",
@@ -203,6 +259,12 @@ public final class StreamingMain {
                 "    --cluster_log_path <string>       Directory to store log replication data",
                 "    --cluster_raft_logging <bool>     Enable logging from the Raft library (default: false)",
                 "    -SD,  -SV, -SDV                   Streaming debug, trace, both",
+                "SQL Store Options:",
+                "          --sql_driver <string>       Name of the SQL Driver (\"postgres\" or, beyond the reference, \"h2\")",
+                "          --sql_source <string>       Datasource used when opening an SQL connection to the database",
+                "          --sql_no_caching <bool>     Enable/Disable caching for improved performance",
+                "          --sql_max_open_conns <int>  Maximum number of opened connections to the database",
+                "          --sql_bulk_insert_limit <int> Maximum number of messages stored with a single SQL \"INSERT\" statement",
                 "Embedded NATS Server Options:",
                 "    -a, --addr <host>                 Bind to host address (default: 0.0.0.0)",
                 "    -p, --port <port>                 Use port for clients (default: 4222)",

@@ -30,6 +30,8 @@ final class ServerState {
     final Map<String, ChannelState> channels = new LinkedHashMap<>();
     /** Online subscriptions by ack inbox. */
     final Map<String, Subscriber> byAckInbox = new HashMap<>();
+    /** The owned channels when partitioning, else null (every channel is this server's). */
+    Partitions partitions;
     final AtomicLong inMsgs = new AtomicLong();
     final AtomicLong inBytes = new AtomicLong();
     final AtomicLong outMsgs = new AtomicLong();
@@ -46,6 +48,11 @@ final class ServerState {
         this.timers = timers;
         this.clock = clock;
         this.engine = engine;
+    }
+
+    /** Whether requests on this channel are this server's to answer (always, unless partitioning). */
+    boolean owns(String channel) {
+        return partitions == null || partitions.owns(channel);
     }
 
     long nowNanos() {

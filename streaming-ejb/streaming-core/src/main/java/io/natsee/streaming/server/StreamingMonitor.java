@@ -77,6 +77,20 @@ public final class StreamingMonitor {
     }
 
     public Serverz serverz() throws InterruptedException {
+        if (state.get() == null && "FT_STANDBY".equals(server.stateName())) {
+            // A standby has recovered nothing: the reference shows an empty cluster id and zero figures.
+            Instant now = Instant.now();
+            return new Serverz("", server.serverId(), "0.23.2", "java" + Runtime.version(), "FT_STANDBY",
+                    now.toString(), server.startTime().toString(),
+                    uptime(Duration.between(server.startTime(), now)), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+        if (state.get() == null && "CLUSTERED".equals(server.stateName())) {
+            // A follower applies the log but serves nothing: its figures are the leader's business.
+            Instant now = Instant.now();
+            return new Serverz(server.options().clusterId(), server.serverId(), "0.23.2", "java" + Runtime.version(),
+                    "CLUSTERED", now.toString(), server.startTime().toString(),
+                    uptime(Duration.between(server.startTime(), now)), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
         return call(s -> {
             int subscriptions = 0;
             long msgs = 0;
@@ -89,7 +103,7 @@ public final class StreamingMonitor {
             }
             Instant now = Instant.now();
             return new Serverz(s.options.clusterId(), server.serverId(), "0.23.2", "java" + Runtime.version(),
-                    "STANDALONE", now.toString(), server.startTime().toString(),
+                    server.stateName(), now.toString(), server.startTime().toString(),
                     uptime(Duration.between(server.startTime(), now)), s.clients.size(), subscriptions,
                     s.channels.size(), msgs, bytes, s.inMsgs.get(), s.inBytes.get(), s.outMsgs.get(),
                     s.outBytes.get(), 0, 0);

@@ -45,6 +45,9 @@ public final class StreamingServer implements AutoCloseable {
     private Instant startTime;
     private Dispatcher inbound;
     private ClusterMembership cluster;
+    private FaultTolerance ft;
+    private Partitions partitions;
+    private volatile java.util.function.Consumer<String> fatalHandler = reason -> { };
 
     /** A server with the given options; {@code brokerOptions} configure the side-car broker (null: defaults). */
     public StreamingServer(StreamingOptions options, BrokerOptions brokerOptions, ThreadFactory threadFactory,
@@ -62,6 +65,9 @@ public final class StreamingServer implements AutoCloseable {
     /** Starts the side-car broker if there is one, opens the store, connects and serves. */
     public synchronized void start() throws IOException, InterruptedException {
         startTime = clock.instant();
+        if (options.faultTolerant() && options.store() == StreamingOptions.StoreType.MEMORY) {
+            throw new IllegalArgumentException("ft: only FILE or SQL stores supported in FT mode");
+        }
         String url = options.natsUrl();
         if (url == null || url.isEmpty()) {
             BrokerOptions sidecar = brokerOptions != null ? brokerOptions
@@ -78,6 +84,7 @@ public final class StreamingServer implements AutoCloseable {
             url = "nats://" + host + ":" + broker.port();
         }
         if (options.cluster() != null) {
+            // Every node applies the replicated log; only the leader serves (ClusterMembership).
             connect(url);
             cluster = new ClusterMembership(this, options, threadFactory);
             try {
@@ -89,29 +96,30 @@ public final class StreamingServer implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, READY_LINE);
             return;
         }
-        RecoveredState recovered;
+        if (options.faultTolerant()) {
+            // A standby opens no store and subscribes to no streaming subject until it holds the store lock.
+            ft = new FaultTolerance(options, serverId, connect(url), threadFactory, this::fatal);
+            ft.start(this::activate);
+            return;
+        }
+        Store opened;
         try {
-            store = StorageFactory.open(options);
-            recovered = recoverAndInit("");
+            opened = StorageFactory.open(options);
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
         }
-        connect(url);
         try {
-            serve(recovered);
-        } catch (IOException | RuntimeException e) {
+            connect(url);
+        } catch (IOException | InterruptedException e) {
+            opened.close();
             closeQuietly();
             throw e;
         }
-        LOG.log(System.Logger.Level.INFO, "Starting nats-streaming-server[{0}] version 0.23.2 (NATS EE)",
-                options.clusterId());
-        LOG.log(System.Logger.Level.INFO, "Streaming Server Name: {0}", options.clusterId());
-        LOG.log(System.Logger.Level.INFO, "Message store is {0}", store.type());
-        LOG.log(System.Logger.Level.INFO, READY_LINE);
+        activate(opened);
     }
 
-    private void connect(String url) throws IOException, InterruptedException {
+    private Connection connect(String url) throws IOException, InterruptedException {
         Options natsOptions = new Options.Builder()
                 .server(url)
                 .connectionName("_NSS-" + options.clusterId() + "-general")
@@ -126,26 +134,71 @@ public final class StreamingServer implements AutoCloseable {
             closeQuietly();
             throw e;
         }
+        return nats;
+    }
+
+    /** Recovers the opened store and serves the streaming subjects: at start, or when a standby becomes active. */
+    private synchronized void activate(Store opened) throws IOException, InterruptedException {
+        activate(opened, null, "");
     }
 
     /**
-     * Serves clients from the store (opened, its state recovered): the engine, the timers and the subscriptions to
-     * the streaming subjects. In clustered mode only the leader serves.
+     * Serves as the cluster's leader from the replicated store and what it holds; called by
+     * {@link ClusterMembership}, which calls {@link #stopServing()} when the leadership ends.
      */
-    synchronized void serve(RecoveredState recovered) throws IOException, InterruptedException {
+    synchronized void serveAsLeader(Store replicated, RecoveredState recovered, String nodeId)
+            throws IOException, InterruptedException {
+        activate(replicated, recovered, nodeId);
+    }
+
+    /**
+     * Serves the streaming subjects from the opened store ({@code recovered}: its state, or null to recover it
+     * here). A failure closes the server, or in clustered mode only stops serving.
+     */
+    private synchronized void activate(Store opened, RecoveredState given, String nodeId)
+            throws IOException, InterruptedException {
+        if (nats == null) {
+            opened.close();
+            return;
+        }
+        store = opened;
+        RecoveredState recovered;
+        try {
+            recovered = given != null ? given : store.recover();
+            recoverAndInit(recovered, nodeId);
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
+        }
+        if (options.partitioning()) {
+            try {
+                partitions = new Partitions(new java.util.ArrayList<>(options.limits().perChannel().keySet()),
+                        serverId, options.clusterId(), nats);
+                partitions.start();
+            } catch (RuntimeException | IOException e) {
+                abandon();
+                throw e;
+            }
+        }
         timers = Executors.newSingleThreadScheduledExecutor(threadFactory);
         engine = new Engine(threadFactory);
         ProtocolSubjects subjects = ProtocolSubjects.of(options.discoverPrefix(), options.clusterId());
         state = new ServerState(options, subjects, store, nats, timers, clock, engine);
+        state.partitions = partitions;
         Deliveries deliveries = new Deliveries(state);
         SubscriptionRequests subscriptions = new SubscriptionRequests(state, deliveries);
         ClientRequests clients = new ClientRequests(state, subscriptions);
         engine.start(new PublishPipeline(state, deliveries));
         ServerState serverState = state;
-        engine.call(() -> {
-            new Recovery(serverState, clients, subscriptions, deliveries).restore(recovered);
-            return null;
-        });
+        try {
+            engine.call(() -> {
+                new Recovery(serverState, clients, subscriptions, deliveries).restore(recovered);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
+        }
         state.every(state::flushIfNeeded, FLUSH_INTERVAL.toNanos());
         Duration housekeeping = Housekeeping.period(options.limits());
         if (housekeeping != null) {
@@ -163,25 +216,57 @@ public final class StreamingServer implements AutoCloseable {
                 message -> engine.post(() -> subscriptions.unsubscribe(message, false)));
         inbound.subscribe(subjects.subscriptionClose(),
                 message -> engine.post(() -> subscriptions.unsubscribe(message, true)));
-        inbound.subscribe(subjects.publish() + ".>", engine::postPublish);
+        if (partitions == null) {
+            inbound.subscribe(subjects.publish() + ".>", engine::postPublish);
+        } else {
+            // Only the owned channels' publishes reach this server; the others' are for the other servers.
+            for (String channel : partitions.channels()) {
+                inbound.subscribe(subjects.publish() + "." + channel, engine::postPublish);
+            }
+        }
         inbound.subscribe(subjects.acks() + ".>", message -> engine.post(() -> deliveries.ack(message)));
         try {
             nats.flush(Duration.ofSeconds(5));
         } catch (java.util.concurrent.TimeoutException e) {
+            abandon();
             throw new IOException("the NATS server did not confirm the streaming subscriptions", e);
         }
+        if (cluster != null) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "Starting nats-streaming-server[{0}] version 0.23.2 (NATS EE)",
+                options.clusterId());
+        LOG.log(System.Logger.Level.INFO, "Streaming Server Name: {0}", options.clusterId());
+        LOG.log(System.Logger.Level.INFO, "Message store is {0}", store.type());
+        LOG.log(System.Logger.Level.INFO, READY_LINE);
     }
 
     /**
-     * Serves as the cluster's leader from the replicated store: checks the cluster id, stores this run's server
-     * info, then {@link #serve}. Called by {@link ClusterMembership}.
+     * What the store recovered, after checking that it belongs to this cluster id; then the server info of this
+     * run is stored.
      */
-    synchronized void serveAsLeader(Store replicated, RecoveredState recovered, String nodeId)
-            throws IOException, InterruptedException {
-        store = replicated;
-        recoverAndInit(recovered, nodeId);
-        serve(recovered);
+    private void recoverAndInit(RecoveredState recovered, String nodeId) {
+        ServerInfoRecord stored = recovered.serverInfo();
+        if (stored != null && !stored.clusterId().equals(options.clusterId())) {
+            throw new IllegalStateException("cluster ID \"" + options.clusterId()
+                    + "\" does not match stored cluster ID \"" + stored.clusterId() + "\"");
+        }
+        ProtocolSubjects subjects = ProtocolSubjects.of(options.discoverPrefix(), options.clusterId());
+        store.init(new ServerInfoRecord(options.clusterId(), subjects.discover(), subjects.publish(),
+                subjects.subscribe(), subjects.unsubscribe(), subjects.close(), subjects.subscriptionClose(),
+                subjects.acks(), nodeId));
+        store.flush();
     }
+
+    /** After a failed activation: the whole server closes, or in clustered mode the node only stops serving. */
+    private void abandon() {
+        if (cluster != null) {
+            stopServing();
+        } else {
+            closeQuietly();
+        }
+    }
+
 
     /** Stops serving clients (unsubscribes, stops the engine and timers) and releases the store. */
     synchronized void stopServing() {
@@ -227,26 +312,27 @@ public final class StreamingServer implements AutoCloseable {
     }
 
     /**
-     * What the store recovered, after checking that it belongs to this cluster id; then the server info of this
-     * run is stored.
+     * Stops the server after a failure it cannot serve through (a lost FT lock, another active server), then
+     * tells the fatal handler.
      */
-    private RecoveredState recoverAndInit(String nodeId) {
-        RecoveredState recovered = store.recover();
-        recoverAndInit(recovered, nodeId);
-        return recovered;
+    private void fatal(String reason) {
+        LOG.log(System.Logger.Level.ERROR, reason);
+        close();
+        fatalHandler.accept(reason);
     }
 
-    private void recoverAndInit(RecoveredState recovered, String nodeId) {
-        ServerInfoRecord stored = recovered.serverInfo();
-        if (stored != null && !stored.clusterId().equals(options.clusterId())) {
-            throw new IllegalStateException("cluster ID \"" + options.clusterId()
-                    + "\" does not match stored cluster ID \"" + stored.clusterId() + "\"");
+    /** Called (once the server is closed) with the reason when it stops by itself; the launcher exits. */
+    public void onFatal(java.util.function.Consumer<String> handler) {
+        fatalHandler = handler;
+    }
+
+    /** The state as serverz reports it: STANDALONE, CLUSTERED, FT_ACTIVE or FT_STANDBY. */
+    public String stateName() {
+        FaultTolerance current = ft;
+        if (current == null) {
+            return cluster != null ? "CLUSTERED" : "STANDALONE";
         }
-        ProtocolSubjects subjects = ProtocolSubjects.of(options.discoverPrefix(), options.clusterId());
-        store.init(new ServerInfoRecord(options.clusterId(), subjects.discover(), subjects.publish(),
-                subjects.subscribe(), subjects.unsubscribe(), subjects.close(), subjects.subscriptionClose(),
-                subjects.acks(), nodeId));
-        store.flush();
+        return current.isActive() ? "FT_ACTIVE" : "FT_STANDBY";
     }
 
     /** The side-car broker, or null in stand-alone mode. */
@@ -300,6 +386,9 @@ public final class StreamingServer implements AutoCloseable {
             cluster.close();
             cluster = null;
         }
+        if (partitions != null) {
+            partitions.close();
+        }
         try {
             if (engine != null) {
                 engine.stop();
@@ -317,6 +406,10 @@ public final class StreamingServer implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "closing the store failed", e);
             }
         }
+        if (ft != null) {
+            // After the store is closed: the lock row is freed only once nothing more is written under it.
+            ft.close();
+        }
         try {
             if (nats != null) {
                 nats.close();
@@ -328,6 +421,7 @@ public final class StreamingServer implements AutoCloseable {
             broker.close();
         }
         nats = null;
+        partitions = null;
         engine = null;
         store = null;
         broker = null;

@@ -52,6 +52,9 @@ final class SubscriptionRequests {
             respond(message, "", INVALID_SUBSCRIPTION);
             return;
         }
+        if (ChannelNames.isValid(request.getSubject(), false) && !state.owns(request.getSubject())) {
+            return;
+        }
         String error = check(request);
         if (error != null) {
             LOG.log(System.Logger.Level.ERROR, "[Client:{0}] subscription request refused: {1}",
@@ -229,6 +232,9 @@ final class SubscriptionRequests {
             request = UnsubscribeRequest.parseFrom(data(message));
         } catch (InvalidProtocolBufferException e) {
             respond(message, "", INVALID_UNSUBSCRIBE);
+            return;
+        }
+        if (!state.owns(request.getSubject())) {
             return;
         }
         ClientState client = state.clients.get(request.getClientID());

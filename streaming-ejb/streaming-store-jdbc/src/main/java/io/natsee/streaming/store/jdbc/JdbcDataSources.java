@@ -69,6 +69,9 @@ public final class JdbcDataSources {
         if (driver == JdbcDialect.H2) {
             throw new IllegalArgumentException("sql source for h2 must be a JDBC URL (jdbc:h2:...)");
         }
+        if (trimmed.startsWith("postgres://") || trimmed.startsWith("postgresql://")) {
+            return fromPostgresUrl(trimmed);
+        }
         Map<String, String> pairs = new LinkedHashMap<>();
         for (String pair : trimmed.split("\\s+")) {
             int equals = pair.indexOf('=');
@@ -90,6 +93,41 @@ public final class JdbcDataSources {
             url.append(separator).append(entry.getKey()).append('=')
                     .append(java.net.URLEncoder.encode(entry.getValue(), java.nio.charset.StandardCharsets.UTF_8));
             separator = '&';
+        }
+        return url.toString();
+    }
+
+    /**
+     * A lib/pq URL ({@code postgres://user:password@host:port/dbname?sslmode=disable}) as a JDBC URL:
+     * the user and password become parameters, the query is kept.
+     */
+    private static String fromPostgresUrl(String source) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(source);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("sql source: not a valid URL: " + redact(source), e);
+        }
+        StringBuilder url = new StringBuilder("jdbc:postgresql://")
+                .append(uri.getHost() == null ? "localhost" : uri.getHost());
+        if (uri.getPort() > 0) {
+            url.append(':').append(uri.getPort());
+        }
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        url.append(path);
+        char separator = '?';
+        if (uri.getRawQuery() != null && !uri.getRawQuery().isEmpty()) {
+            url.append('?').append(uri.getRawQuery());
+            separator = '&';
+        }
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null && !userInfo.isEmpty()) {
+            int colon = userInfo.indexOf(':');
+            String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+            url.append(separator).append("user=").append(user);
+            if (colon >= 0) {
+                url.append("&password=").append(userInfo.substring(colon + 1));
+            }
         }
         return url.toString();
     }

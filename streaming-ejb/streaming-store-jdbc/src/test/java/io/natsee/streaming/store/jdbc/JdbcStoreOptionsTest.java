@@ -43,6 +43,10 @@ class JdbcStoreOptionsTest {
                 JdbcDataSources.jdbcUrl(JdbcDialect.POSTGRES,
                         "host=db.example port=5433 dbname=streaming user=stan password=s&cret sslmode=require"));
         assertEquals("jdbc:h2:file:./store", JdbcDataSources.jdbcUrl(JdbcDialect.H2, " jdbc:h2:file:./store "));
+        assertEquals("jdbc:postgresql://db.example:5433/streaming?sslmode=disable&user=stan&password=s%26cret",
+                JdbcDataSources.jdbcUrl(JdbcDialect.POSTGRES,
+                        "postgres://stan:s%26cret@db.example:5433/streaming?sslmode=disable"));
+        assertEquals("jdbc:postgresql://db/x", JdbcDataSources.jdbcUrl(JdbcDialect.POSTGRES, "postgresql://db/x"));
         assertThrows(IllegalArgumentException.class, () -> JdbcDataSources.jdbcUrl(JdbcDialect.H2, "dbname=x"));
         assertThrows(IllegalArgumentException.class, () -> JdbcDataSources.jdbcUrl(JdbcDialect.POSTGRES, "  "));
         assertThrows(IllegalArgumentException.class,
