@@ -110,6 +110,10 @@ final class ServerProcess implements AutoCloseable {
         return lines.stream().anyMatch(line -> line.contains(text));
     }
 
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     long pid() {
         return process.pid();
     }

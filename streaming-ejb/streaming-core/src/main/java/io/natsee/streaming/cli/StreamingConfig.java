@@ -20,7 +20,8 @@ final class StreamingConfig {
     }
 
     @SuppressWarnings("unchecked")
-    static StoreLimits apply(Path file, StreamingOptions.Builder builder, StoreLimits limits, Properties sql)
+    static StoreLimits apply(Path file, StreamingOptions.Builder builder, StoreLimits limits, Properties sql,
+                             ClusterSettings cluster)
             throws ConfigException {
         Map<String, Object> root = (Map<String, Object>) new ConfigFileParser(System.getenv()).parse(file).toPlain();
         Map<String, Object> streaming = root.containsKey("streaming")
@@ -44,6 +45,7 @@ final class StreamingConfig {
                         builder.fileSync(b);
                     }
                 }
+                case "cluster" -> cluster.apply((Map<String, Object>) value);
                 case "sql", "sql_options" -> {
                     for (Map.Entry<String, Object> option : ((Map<String, Object>) value).entrySet()) {
                         String key = switch (option.getKey().toLowerCase()) {

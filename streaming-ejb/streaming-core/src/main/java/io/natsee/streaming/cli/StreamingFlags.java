@@ -15,7 +15,7 @@ final class StreamingFlags {
     /** Flags that take no value unless written {@code -flag=value}. */
     static final Set<String> BOOLEANS = Set.of("SD", "SV", "SDV", "file_sync", "D", "V", "DV", "T",
             "replace_durable", "h", "help", "version", "v", "file_crc", "file_compact_enabled", "partitioning",
-            "clustered", "cluster_bootstrap", "encrypt", "sql_no_caching");
+            "clustered", "cluster_bootstrap", "cluster_raft_logging", "encrypt", "sql_no_caching");
 
     /** Flags that take a value, each under every name the reference gives it. */
     static final Map<String, String> ALIASES = aliases();
@@ -41,11 +41,6 @@ final class StreamingFlags {
 
     /** Flags of the reference that this server refuses by name, with the reason. */
     static final Map<String, String> NOT_YET = Map.of(
-            "clustered", "clustering is not implemented yet",
-            "cluster_node_id", "clustering is not implemented yet",
-            "cluster_peers", "clustering is not implemented yet",
-            "cluster_log_path", "clustering is not implemented yet",
-            "cluster_bootstrap", "clustering is not implemented yet",
             "encrypt", "encryption is not implemented yet");
 
     final Map<String, String> values = new LinkedHashMap<>();

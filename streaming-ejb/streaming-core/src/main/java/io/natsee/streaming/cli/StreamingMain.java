@@ -45,13 +45,16 @@ public final class StreamingMain {
         try {
             StreamingOptions.Builder builder = StreamingOptions.builder();
             StoreLimits limits = StoreLimits.DEFAULT;
+            ClusterSettings cluster = new ClusterSettings();
             Properties sql = new Properties();
             if (flags.get("sc") != null) {
-                limits = StreamingConfig.apply(Path.of(flags.get("sc")), builder, limits, sql);
+                limits = StreamingConfig.apply(Path.of(flags.get("sc")), builder, limits, sql, cluster);
             }
+            cluster.apply(flags);
             limits = limitFlags(flags, limits);
             builder.limits(limits.validate());
             apply(flags, builder);
+            builder.cluster(cluster.options());
             builder.sql(sqlOptions(flags, sql, builder));
             options = builder.build();
             broker = brokerOptions(flags);
@@ -247,6 +250,14 @@ public final class StreamingMain {
                 "    -hbt, --hb_timeout <duration>     How long server waits for a heartbeat response",
                 "    -hbf, --hb_fail_count <int>       Number of failed heartbeats before server closes the client connection",
                 "          --file_sync <bool>          Enable File.Sync on Flush (default: true)",
+                "Streaming Server Clustering Options:",
+                "    --clustered <bool>                Run the server in a clustered configuration (default: false)",
+                "    --cluster_node_id <string>        ID of the node within the cluster",
+                "    --cluster_bootstrap <bool>        Bootstrap the cluster as a seed node (default: false)",
+                "    --cluster_peers <string, ...>     Every node of the cluster as node_id@host:port, this one included",
+                "                                      (NATS EE: the address is the node's Raft transport)",
+                "    --cluster_log_path <string>       Directory to store log replication data",
+                "    --cluster_raft_logging <bool>     Enable logging from the Raft library (default: false)",
                 "    -SD,  -SV, -SDV                   Streaming debug, trace, both",
                 "SQL Store Options:",
                 "          --sql_driver <string>       Name of the SQL Driver (\"postgres\" or, beyond the reference, \"h2\")",

@@ -84,6 +84,13 @@ public final class StreamingMonitor {
                     now.toString(), server.startTime().toString(),
                     uptime(Duration.between(server.startTime(), now)), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
+        if (state.get() == null && "CLUSTERED".equals(server.stateName())) {
+            // A follower applies the log but serves nothing: its figures are the leader's business.
+            Instant now = Instant.now();
+            return new Serverz(server.options().clusterId(), server.serverId(), "0.23.2", "java" + Runtime.version(),
+                    "CLUSTERED", now.toString(), server.startTime().toString(),
+                    uptime(Duration.between(server.startTime(), now)), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        }
         return call(s -> {
             int subscriptions = 0;
             long msgs = 0;

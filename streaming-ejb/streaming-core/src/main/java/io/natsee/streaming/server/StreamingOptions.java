@@ -1,6 +1,7 @@
 package io.natsee.streaming.server;
 
 import io.natsee.streaming.store.StoreLimits;
+import io.natsee.streaming.store.raft.ClusterOptions;
 import io.natsee.streaming.store.jdbc.JdbcStoreOptions;
 
 import java.nio.file.Path;
@@ -29,12 +30,14 @@ import java.util.Objects;
  * @param sql             the SQL store's options ({@code sql_options}, {@code --sql_*}); required for SQL
  * @param ftGroup         the fault-tolerance group ({@code --ft_group}); empty = not in a group (default)
  * @param partitioning    whether this server owns only the channels of {@code store_limits.channels}
+ * @param cluster         clustered mode ({@code --clustered}, {@code cluster { ... }}); null when not clustered
  */
 public record StreamingOptions(String clusterId, String natsUrl, String brokerHost, int brokerPort, StoreType store,
                                Path directory, boolean fileSync, StoreLimits limits, Duration heartbeatInterval,
                                Duration heartbeatTimeout, int heartbeatFailCount, String discoverPrefix,
                                boolean debug, boolean trace, int maxDeliveries, String deadLetterChannel,
-                               JdbcStoreOptions sql, String ftGroup, boolean partitioning) {
+                               JdbcStoreOptions sql, String ftGroup, boolean partitioning,
+                               ClusterOptions cluster) {
 
     /** The kinds of store the launcher offers. */
     public enum StoreType { MEMORY, FILE, SQL }
@@ -55,6 +58,18 @@ public record StreamingOptions(String clusterId, String natsUrl, String brokerHo
         ftGroup = Objects.requireNonNullElse(ftGroup, "");
         if (store == StoreType.FILE && directory == null) {
             throw new IllegalArgumentException("for FILE store type, the directory must be specified");
+        }
+        if (cluster != null && store == StoreType.MEMORY) {
+            throw new IllegalArgumentException("stan: clustering mode not supported with MEMORY store type");
+        }
+        if (cluster != null && store == StoreType.SQL) {
+            throw new IllegalArgumentException("clustering with the SQL store is not implemented yet in this server");
+        }
+        if (cluster != null && partitioning) {
+            throw new IllegalArgumentException("stan: channels partitioning in clustering mode is not supported");
+        }
+        if (cluster != null && ftGroup != null && !ftGroup.isEmpty()) {
+            throw new IllegalArgumentException("stan: fault tolerance and clustering are mutually exclusive");
         }
         if (store == StoreType.SQL && sql == null) {
             throw new IllegalArgumentException("for SQL store type, the sql driver and source must be specified");
@@ -92,6 +107,7 @@ public record StreamingOptions(String clusterId, String natsUrl, String brokerHo
         private JdbcStoreOptions sql;
         private String ftGroup = "";
         private boolean partitioning;
+        private ClusterOptions cluster;
 
         public Builder clusterId(String value) { clusterId = value; return this; }
         public Builder natsUrl(String value) { natsUrl = value; return this; }
@@ -114,11 +130,12 @@ public record StreamingOptions(String clusterId, String natsUrl, String brokerHo
         public Builder sql(JdbcStoreOptions value) { sql = value; return this; }
         public Builder ftGroup(String value) { ftGroup = value; return this; }
         public Builder partitioning(boolean value) { partitioning = value; return this; }
+        public Builder cluster(ClusterOptions value) { cluster = value; return this; }
 
         public StreamingOptions build() {
             return new StreamingOptions(clusterId, natsUrl, brokerHost, brokerPort, store, directory, fileSync, limits,
                     heartbeatInterval, heartbeatTimeout, heartbeatFailCount, discoverPrefix, debug, trace,
-                    maxDeliveries, deadLetterChannel, sql, ftGroup, partitioning);
+                    maxDeliveries, deadLetterChannel, sql, ftGroup, partitioning, cluster);
         }
     }
 }

@@ -43,6 +43,8 @@ public final class StreamingServer implements AutoCloseable {
     private ServerState state;
     private Store store;
     private Instant startTime;
+    private Dispatcher inbound;
+    private ClusterMembership cluster;
     private FaultTolerance ft;
     private Partitions partitions;
     private volatile java.util.function.Consumer<String> fatalHandler = reason -> { };
@@ -80,6 +82,19 @@ public final class StreamingServer implements AutoCloseable {
                 host = "127.0.0.1";
             }
             url = "nats://" + host + ":" + broker.port();
+        }
+        if (options.cluster() != null) {
+            // Every node applies the replicated log; only the leader serves (ClusterMembership).
+            connect(url);
+            cluster = new ClusterMembership(this, options, threadFactory);
+            try {
+                cluster.start();
+            } catch (IOException | RuntimeException e) {
+                closeQuietly();
+                throw e;
+            }
+            LOG.log(System.Logger.Level.INFO, READY_LINE);
+            return;
         }
         if (options.faultTolerant()) {
             // A standby opens no store and subscribes to no streaming subject until it holds the store lock.
@@ -124,6 +139,24 @@ public final class StreamingServer implements AutoCloseable {
 
     /** Recovers the opened store and serves the streaming subjects: at start, or when a standby becomes active. */
     private synchronized void activate(Store opened) throws IOException, InterruptedException {
+        activate(opened, null, "");
+    }
+
+    /**
+     * Serves as the cluster's leader from the replicated store and what it holds; called by
+     * {@link ClusterMembership}, which calls {@link #stopServing()} when the leadership ends.
+     */
+    synchronized void serveAsLeader(Store replicated, RecoveredState recovered, String nodeId)
+            throws IOException, InterruptedException {
+        activate(replicated, recovered, nodeId);
+    }
+
+    /**
+     * Serves the streaming subjects from the opened store ({@code recovered}: its state, or null to recover it
+     * here). A failure closes the server, or in clustered mode only stops serving.
+     */
+    private synchronized void activate(Store opened, RecoveredState given, String nodeId)
+            throws IOException, InterruptedException {
         if (nats == null) {
             opened.close();
             return;
@@ -131,9 +164,10 @@ public final class StreamingServer implements AutoCloseable {
         store = opened;
         RecoveredState recovered;
         try {
-            recovered = recoverAndInit();
+            recovered = given != null ? given : store.recover();
+            recoverAndInit(recovered, nodeId);
         } catch (RuntimeException e) {
-            closeQuietly();
+            abandon();
             throw e;
         }
         if (options.partitioning()) {
@@ -142,7 +176,7 @@ public final class StreamingServer implements AutoCloseable {
                         serverId, options.clusterId(), nats);
                 partitions.start();
             } catch (RuntimeException | IOException e) {
-                closeQuietly();
+                abandon();
                 throw e;
             }
         }
@@ -162,7 +196,7 @@ public final class StreamingServer implements AutoCloseable {
                 return null;
             });
         } catch (RuntimeException e) {
-            closeQuietly();
+            abandon();
             throw e;
         }
         state.every(state::flushIfNeeded, FLUSH_INTERVAL.toNanos());
@@ -173,6 +207,7 @@ public final class StreamingServer implements AutoCloseable {
         // One dispatcher for every subject: a client's acks, publishes and requests reach the engine in the order
         // the client sent them (an ack before the subscription close that follows it).
         Dispatcher inbound = nats.createDispatcher();
+        this.inbound = inbound;
         inbound.subscribe(subjects.discover(), message -> engine.post(() -> clients.connect(message)));
         inbound.subscribe(subjects.close(), message -> engine.post(() -> clients.close(message)));
         inbound.subscribe(subjects.pings(), message -> engine.post(() -> clients.ping(message)));
@@ -193,8 +228,11 @@ public final class StreamingServer implements AutoCloseable {
         try {
             nats.flush(Duration.ofSeconds(5));
         } catch (java.util.concurrent.TimeoutException e) {
-            closeQuietly();
+            abandon();
             throw new IOException("the NATS server did not confirm the streaming subscriptions", e);
+        }
+        if (cluster != null) {
+            return;
         }
         LOG.log(System.Logger.Level.INFO, "Starting nats-streaming-server[{0}] version 0.23.2 (NATS EE)",
                 options.clusterId());
@@ -207,8 +245,7 @@ public final class StreamingServer implements AutoCloseable {
      * What the store recovered, after checking that it belongs to this cluster id; then the server info of this
      * run is stored.
      */
-    private RecoveredState recoverAndInit() {
-        RecoveredState recovered = store.recover();
+    private void recoverAndInit(RecoveredState recovered, String nodeId) {
         ServerInfoRecord stored = recovered.serverInfo();
         if (stored != null && !stored.clusterId().equals(options.clusterId())) {
             throw new IllegalStateException("cluster ID \"" + options.clusterId()
@@ -217,9 +254,61 @@ public final class StreamingServer implements AutoCloseable {
         ProtocolSubjects subjects = ProtocolSubjects.of(options.discoverPrefix(), options.clusterId());
         store.init(new ServerInfoRecord(options.clusterId(), subjects.discover(), subjects.publish(),
                 subjects.subscribe(), subjects.unsubscribe(), subjects.close(), subjects.subscriptionClose(),
-                subjects.acks(), ""));
+                subjects.acks(), nodeId));
         store.flush();
-        return recovered;
+    }
+
+    /** After a failed activation: the whole server closes, or in clustered mode the node only stops serving. */
+    private void abandon() {
+        if (cluster != null) {
+            stopServing();
+        } else {
+            closeQuietly();
+        }
+    }
+
+
+    /** Stops serving clients (unsubscribes, stops the engine and timers) and releases the store. */
+    synchronized void stopServing() {
+        if (inbound != null && nats != null) {
+            try {
+                nats.closeDispatcher(inbound);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the streaming subscriptions failed", e);
+            }
+        }
+        inbound = null;
+        try {
+            if (engine != null) {
+                engine.stop();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        if (store != null) {
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "closing the store failed", e);
+            }
+        }
+        engine = null;
+        timers = null;
+        state = null;
+        store = null;
+    }
+
+    /** Whether this server answers clients now (always once started, unless clustered and not the leader). */
+    public boolean isServing() {
+        return state != null;
+    }
+
+    /** In clustered mode: this node's Raft role (Leader, Follower, Candidate); null when not clustered. */
+    public String clusterRole() {
+        return cluster == null ? null : cluster.role();
     }
 
     /**
@@ -237,11 +326,11 @@ public final class StreamingServer implements AutoCloseable {
         fatalHandler = handler;
     }
 
-    /** The state as serverz reports it: STANDALONE, FT_ACTIVE or FT_STANDBY. */
+    /** The state as serverz reports it: STANDALONE, CLUSTERED, FT_ACTIVE or FT_STANDBY. */
     public String stateName() {
         FaultTolerance current = ft;
         if (current == null) {
-            return "STANDALONE";
+            return cluster != null ? "CLUSTERED" : "STANDALONE";
         }
         return current.isActive() ? "FT_ACTIVE" : "FT_STANDBY";
     }
@@ -278,11 +367,25 @@ public final class StreamingServer implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closeQuietly();
+    public void close() {
+        ClusterMembership membership;
+        synchronized (this) {
+            membership = cluster;
+            cluster = null;
+        }
+        if (membership != null) {
+            membership.close();
+        }
+        synchronized (this) {
+            closeQuietly();
+        }
     }
 
     private void closeQuietly() {
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
         if (partitions != null) {
             partitions.close();
         }
