@@ -6,20 +6,24 @@ import java.nio.charset.StandardCharsets;
 /**
  * The bytes queued for one connection since its last flush: a growable byte array that protocol
  * lines and payloads are copied into, handed to the transport in one write per flush and then
- * reused. An idle buffer that grew large is shrunk back, so that a burst does not pin memory.
+ * reused. A new buffer holds no array until its first write, and an idle one gives its array
+ * back ({@link #shrinkIfIdle()}), so that thousands of idle connections cost no outbound memory
+ * and a burst does not pin it.
  *
  * <p>Not thread safe: the owning connection guards it (see docs/LOCKING.md).
  */
 public final class OutboundBuffer {
 
-    /** Starting capacity, and the size an idle buffer shrinks back to. */
-    static final int INITIAL_CAPACITY = 4096;
+    /** The capacity of the first array, and the size a very large buffer shrinks back to when flushed. */
+    static final int INITIAL_CAPACITY = 512;
     /** A buffer above this capacity is shrunk when it is flushed empty (only very large messages get there). */
     static final int SHRINK_ABOVE = 512 * 1024;
     /** Connections flush as soon as this much is queued, so buffers stay small and bytes move early. */
     static final int FLUSH_THRESHOLD = 64 * 1024;
 
-    private byte[] bytes = new byte[INITIAL_CAPACITY];
+    private static final byte[] NONE = new byte[0];
+
+    private byte[] bytes = NONE;
     private int length;
 
     public int length() {
@@ -47,10 +51,10 @@ public final class OutboundBuffer {
         return length >= FLUSH_THRESHOLD;
     }
 
-    /** Gives back the memory of an empty buffer that grew; for connections that went idle. */
+    /** Gives back the whole array of an empty buffer; for connections that went idle. */
     public void shrinkIfIdle() {
-        if (length == 0 && bytes.length > INITIAL_CAPACITY) {
-            bytes = new byte[INITIAL_CAPACITY];
+        if (length == 0) {
+            bytes = NONE;
         }
     }
 
@@ -63,7 +67,7 @@ public final class OutboundBuffer {
     public void reserve(int more) {
         int needed = length + more;
         if (needed > bytes.length) {
-            int capacity = Math.max(needed, bytes.length * 2);
+            int capacity = Math.max(needed, Math.max(INITIAL_CAPACITY, bytes.length * 2));
             byte[] bigger = new byte[capacity];
             System.arraycopy(bytes, 0, bigger, 0, length);
             bytes = bigger;

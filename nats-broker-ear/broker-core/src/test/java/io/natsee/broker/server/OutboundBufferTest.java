@@ -66,15 +66,18 @@ class OutboundBufferTest {
     }
 
     @Test
-    void startsEmptyWithTheInitialCapacity() {
+    void startsEmptyWithoutAnArrayUntilTheFirstWrite() {
         assertTrue(buffer.isEmpty());
         assertEquals(0, buffer.length());
-        assertEquals(OutboundBuffer.INITIAL_CAPACITY, buffer.capacity());
+        assertEquals(0, buffer.capacity(), "an idle new connection holds no outbound memory");
         assertFalse(buffer.full());
+        buffer.reserve(1);
+        assertEquals(OutboundBuffer.INITIAL_CAPACITY, buffer.capacity());
     }
 
     @Test
     void reserveKeepsTheArrayWhenThereIsRoom() {
+        buffer.reserve(1);
         byte[] array = buffer.array();
         buffer.reserve(OutboundBuffer.INITIAL_CAPACITY);
         assertSame(array, buffer.array());
@@ -185,9 +188,9 @@ class OutboundBufferTest {
         assertEquals(grown, buffer.capacity(), "not while holding bytes");
         buffer.clear();
         buffer.shrinkIfIdle();
+        assertEquals(0, buffer.capacity(), "an idle buffer gives its whole array back");
+        buffer.append("after");
+        assertEquals("after", content());
         assertEquals(OutboundBuffer.INITIAL_CAPACITY, buffer.capacity());
-        byte[] small = buffer.array();
-        buffer.shrinkIfIdle();
-        assertSame(small, buffer.array(), "an idle buffer at the initial size is kept");
     }
 }
