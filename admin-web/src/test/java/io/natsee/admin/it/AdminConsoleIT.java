@@ -46,13 +46,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class AdminConsoleIT {
 
     private static final int MONITOR_PORT = Integer.getInteger("it.monitor.port", 18222);
     private static final String TOKEN = "it-close-token";
     private static final Pattern CLOSE_BUTTON = Pattern.compile("name=\"(connections:table:\\d+:close)\"");
 
+    private static final int STREAMING_PORT = Integer.getInteger("it.streaming.port", 18223);
     private static MonitoredBroker broker;
+    private static MonitoredStreaming streaming;
+    private static io.natsee.admin.NatsServerCluster cluster;
 
     @ArquillianResource
     URL base;
@@ -65,6 +69,16 @@ class AdminConsoleIT {
     @BeforeAll
     static void brokerAndUsers() throws Exception {
         broker = new MonitoredBroker(MONITOR_PORT, TOKEN);
+        streaming = new MonitoredStreaming(broker.natsUrl(), STREAMING_PORT, TOKEN);
+        streaming.fill(broker.natsUrl(), "orders", 12);
+        if (io.natsee.admin.NatsServerCluster.available()) {
+            // Three Debian nats-servers in a mesh, on the monitoring ports the console was configured with (a, b, c).
+            java.util.List<Integer> ports = new java.util.ArrayList<>();
+            for (String port : System.getProperty("it.cluster.ports", "0,0,0").split(",")) {
+                ports.add(Integer.parseInt(port.trim()));
+            }
+            cluster = new io.natsee.admin.NatsServerCluster("it-mesh", ports);
+        }
         Path users = Path.of(System.getProperty("it.directory", "target/it"), "users.txt");
         Files.writeString(users, "# written by AdminConsoleIT\n"
                 + "op natsee-operator " + PasswordHash.hash("op-password".toCharArray()) + "\n"
@@ -72,7 +86,13 @@ class AdminConsoleIT {
     }
 
     @AfterAll
-    static void stopBroker() {
+    static void stopBroker() throws InterruptedException {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (streaming != null) {
+            streaming.close();
+        }
         if (broker != null) {
             broker.close();
         }
@@ -149,12 +169,17 @@ class AdminConsoleIT {
                 nc.publish("it.load", "x".getBytes(StandardCharsets.UTF_8));
             }
             nc.flush(Duration.ofSeconds(5));
-            // The broker counts every test's messages; the page must show its figure after these 500.
-            String expected = new io.natsee.admin.view.Formats().count(broker.broker().statistics().inMsgs());
-            await("the connection and the messages are counted (" + expected + ")",
+            // The broker counts every test's messages (and the streaming server's); the page must show the figure
+            // the broker has now, these 500 included.
+            long atLeast = broker.broker().statistics().inMsgs();
+            io.natsee.admin.view.Formats formats = new io.natsee.admin.view.Formats();
+            await("the connections and the messages are counted (at least " + atLeast + ")",
                     () -> {
                         String now = page(operator, "");
-                        return "1".equals(text(now, "connections")) && expected.equals(text(now, "in-msgs"));
+                        String connections = String.valueOf(broker.broker().monitor().varz().connections());
+                        long inMsgs = broker.broker().statistics().inMsgs();
+                        return inMsgs >= atLeast && connections.equals(text(now, "connections"))
+                                && formats.count(inMsgs).equals(text(now, "in-msgs"));
                     });
         }
     }
@@ -191,9 +216,18 @@ class AdminConsoleIT {
             await("the connection is listed", () -> page(viewer, "connections.xhtml").contains("listed"));
             String subscriptions = page(viewer, "subscriptions.xhtml");
             assertTrue(subscriptions.contains("orders.*"));
-            String cluster = page(viewer, "cluster.xhtml");
-            assertTrue(cluster.contains("Single server"), "no routes on this broker");
-            assertTrue(page(viewer, "streaming.xhtml").contains("No NATS Streaming server answers"));
+            String clusterPage = page(viewer, "cluster.xhtml");
+            if (cluster != null) {
+                for (String name : new String[] {"it-mesh-a", "it-mesh-b", "it-mesh-c"}) {
+                    assertTrue(clusterPage.contains(">" + name + "</text>"), name + " is drawn");
+                }
+                assertEquals(3, countOf(clusterPage, "class=\"mesh-route\""), "it, a, b, c: the three routes of the mesh and none to it");
+                assertEquals(4, countOf(clusterPage, "class=\"mesh-node watched\""));
+            }
+            String streamingPage = page(viewer, "streaming.xhtml");
+            assertTrue(streamingPage.contains(MonitoredStreaming.CLUSTER), "the streaming server is shown");
+            assertTrue(streamingPage.contains(">orders</span>"), "its channel is listed");
+            assertFalse(streamingPage.contains("Delete orders"), "no delete button for a viewer");
             String configuration = page(viewer, "configuration.xhtml");
             assertTrue(configuration.contains("max_payload"));
             assertTrue(page(viewer, "").contains("read-only"));
@@ -267,6 +301,80 @@ class AdminConsoleIT {
                 browser.open("connections.xhtml");
                 assertTrue(driver.getPageSource().contains("browser-load"));
             }
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // last: it blocks this address's logins for a minute
+    void afterFiveFailedSignInsTheFormAnswers429AndChecksNoPassword() throws Exception {
+        int failures = 0;
+        HttpResponse<String> answer = session().login("mallory", "guess0");
+        while (answer.statusCode() != 429) {
+            assertEquals(200, answer.statusCode());
+            assertTrue(answer.body().contains("Wrong user name or password."));
+            failures++;
+            assertTrue(failures <= 5, "refused after five failures at most");
+            answer = session().login("mallory", "guess" + failures);
+        }
+        assertTrue(failures >= 4, "not before four or five failures (one earlier test signs in wrongly once): " + failures);
+        assertTrue(answer.body().contains("Too many failed sign-ins from this address or for this user. Try again in"), answer.body());
+        long retryAfter = Long.parseLong(answer.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+        assertEquals(429, session().login("op", "op-password").statusCode(), "from this address, not even the right password is checked");
+    }
+
+    private static int countOf(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    @Test
+    void aViewerCannotDeleteAChannelEvenByAForgedRequestAndAnOperatorDeletesItInTheBrowser() throws Exception {
+        streaming.fill(broker.natsUrl(), "doomed", 5);
+        assertTrue(streaming.hasChannel("doomed"));
+        ConsoleSession viewer = loggedIn("view", "view-password");
+        String viewerPage = page(viewer, "streaming.xhtml");
+        assertTrue(viewerPage.contains(">doomed</span>"));
+        // What an operator's delete button would post for the first rows, with the viewer's own view state.
+        for (int row = 0; row < 3; row++) {
+            String button = "streaming:channels:" + row + ":delete";
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("jakarta.faces.partial.ajax", "true");
+            form.put("jakarta.faces.source", button);
+            form.put("jakarta.faces.partial.execute", button);
+            form.put("jakarta.faces.partial.render", "streaming");
+            form.put(button, button);
+            form.put("streaming", "streaming");
+            form.put("jakarta.faces.ViewState", ConsoleSession.viewState(viewerPage));
+            HttpResponse<String> forged = viewer.post("streaming.xhtml", form);
+            assertEquals(200, forged.statusCode());
+        }
+        assertTrue(streaming.hasChannel("doomed"), "a viewer's forged delete did nothing");
+        assertTrue(streaming.hasChannel("orders"), "a viewer's forged delete did nothing");
+
+        org.junit.jupiter.api.Assumptions.assumeTrue(BrowserTour.available(), "chromium and chromedriver are not installed");
+        Path screenshots = Path.of(System.getProperty("it.screenshots", "target/screenshots"));
+        try (BrowserTour browser = new BrowserTour(base.toString(), screenshots)) {
+            browser.login("op", "op-password");
+            browser.open("streaming.xhtml");
+            org.openqa.selenium.WebDriver driver = browser.driver();
+            driver.findElement(org.openqa.selenium.By.cssSelector("[aria-label='Delete doomed']")).click();
+            org.openqa.selenium.WebElement yes = browser.await().until(d -> {
+                org.openqa.selenium.WebElement button = d.findElement(org.openqa.selenium.By.id("streaming:confirm-yes"));
+                return button.isDisplayed() ? button : null;
+            });
+            String question = driver.findElement(org.openqa.selenium.By.cssSelector(".ui-confirm-dialog-message")).getText();
+            assertTrue(question.contains("Delete channel doomed with its 5 messages? Its 1 subscriptions end"), question);
+            browser.screenshots("streaming-delete-confirm");
+            yes.click();
+            browser.await().until(d -> d.getPageSource().contains("Channel doomed was deleted; 1 subscriptions ended."));
+            assertFalse(streaming.hasChannel("doomed"), "the streaming server deleted the channel");
+            assertTrue(streaming.hasChannel("orders"), "and only that one");
+            assertFalse(driver.getPageSource().contains(">doomed</span>"), "the table was read again");
+            browser.screenshots("streaming-deleted");
         }
     }
 
