@@ -257,8 +257,15 @@ class AdminConsoleIT {
 
             ConsoleSession operator = loggedIn("op", "op-password");
             String operatorPage = page(operator, "connections.xhtml");
-            Matcher button = CLOSE_BUTTON.matcher(operatorPage);
-            assertTrue(button.find(), "an operator has a close button");
+            // the victim's row (the streaming server and its test client are connected too)
+            Matcher button = null;
+            for (String row : operatorPage.split("<tr")) {
+                Matcher inRow = CLOSE_BUTTON.matcher(row);
+                if (row.contains("victim") && inRow.find()) {
+                    button = inRow;
+                }
+            }
+            assertTrue(button != null, "an operator has a close button on the victim's row");
 
             HttpResponse<String> csrf = operator.post("connections.xhtml", closeForm(button.group(1), "-1:-1"));
             assertFalse(closed.await(2, TimeUnit.SECONDS), "a POST without the page's view state closes nothing (" + csrf.statusCode() + ")");
@@ -321,6 +328,105 @@ class AdminConsoleIT {
         long retryAfter = Long.parseLong(answer.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
         assertEquals(429, session().login("op", "op-password").statusCode(), "from this address, not even the right password is checked");
+    }
+
+    /**
+     * Measurements, off by default ({@code -Pconsole-measure} sets {@code it.measure.connections}):
+     * the connections page with that many idle client connections (from a process of their own),
+     * and what the console's sampling and an open dashboard cost the broker in monitoring requests.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+    void measureTheConnectionsPageWithManyConnectionsAndTheDashboardsRequests() throws Exception {
+        int count = Integer.getInteger("it.measure.connections", 0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(count > 0, "measurements run with -Pconsole-measure");
+        ConsoleSession operator = loggedIn("op", "op-password");
+        page(operator, "connections.xhtml");
+        Path classes = Path.of(ConnectionFlood.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Process flood = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "-cp", classes.toString(), ConnectionFlood.class.getName(), "127.0.0.1", Integer.toString(broker.broker().port()),
+                Integer.toString(count), "600").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(flood.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertEquals("connected " + count, line);
+            await("the broker has the connections", () -> broker.broker().monitor().varz().connections() >= count);
+            HttpClient http = HttpClient.newHttpClient();
+            URI connz = URI.create(broker.monitorUrl() + "/connz?sort=cid&state=open&offset=0&limit=25");
+            URI connzByBytes = URI.create(broker.monitorUrl() + "/connz?sort=bytes_to&state=open&offset=0&limit=25");
+            URI connzAll = URI.create(broker.monitorUrl() + "/connz?limit=" + count);
+            for (int i = 0; i < 5; i++) { // warm-up
+                page(operator, "connections.xhtml");
+                http.send(java.net.http.HttpRequest.newBuilder(connz).build(), HttpResponse.BodyHandlers.discarding());
+            }
+            long[] pageNanos = new long[20];
+            long[] connzNanos = new long[20];
+            long[] sortedNanos = new long[20];
+            String rendered = null;
+            for (int i = 0; i < 20; i++) {
+                long start = System.nanoTime();
+                rendered = page(operator, "connections.xhtml");
+                pageNanos[i] = System.nanoTime() - start;
+                start = System.nanoTime();
+                http.send(java.net.http.HttpRequest.newBuilder(connz).build(), HttpResponse.BodyHandlers.discarding());
+                connzNanos[i] = System.nanoTime() - start;
+                start = System.nanoTime();
+                http.send(java.net.http.HttpRequest.newBuilder(connzByBytes).build(), HttpResponse.BodyHandlers.discarding());
+                sortedNanos[i] = System.nanoTime() - start;
+            }
+            assertTrue(rendered.contains("flood"), "the page lists the flood's connections");
+            long start = System.nanoTime();
+            HttpResponse<byte[]> all = http.send(java.net.http.HttpRequest.newBuilder(connzAll).build(), HttpResponse.BodyHandlers.ofByteArray());
+            long allNanos = System.nanoTime() - start;
+            System.out.printf("MEASURE connections=%d%n", count);
+            System.out.printf("MEASURE connections.xhtml (console in Payara Micro, 25 rows): median %.1f ms, p90 %.1f ms%n",
+                    median(pageNanos), percentile(pageNanos, 90));
+            System.out.printf("MEASURE broker /connz limit=25 sort=cid: median %.1f ms; sort=bytes_to: median %.1f ms%n",
+                    median(connzNanos), median(sortedNanos));
+            System.out.printf("MEASURE broker /connz limit=%d (every connection): %.1f ms, %d bytes%n", count, allNanos / 1e6, all.body().length);
+        } finally {
+            flood.getOutputStream().close();
+            if (!flood.waitFor(20, TimeUnit.SECONDS)) {
+                flood.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        await("the flood's connections are gone", () -> broker.broker().monitor().varz().connections() < count);
+
+        // The console's cost to the broker: monitoring requests while nobody looks, then with a dashboard open.
+        long idle = varzRequestsOver(Duration.ofSeconds(20));
+        long withDashboard;
+        org.junit.jupiter.api.Assumptions.assumeTrue(BrowserTour.available(), "chromium and chromedriver are not installed");
+        try (BrowserTour browser = new BrowserTour(base.toString(), Path.of(System.getProperty("it.screenshots", "target/screenshots")))) {
+            browser.login("op", "op-password");
+            browser.await().until(d -> !d.findElements(org.openqa.selenium.By.id("in-msgs")).isEmpty());
+            withDashboard = varzRequestsOver(Duration.ofSeconds(20));
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        URI varz = URI.create(broker.monitorUrl() + "/varz");
+        long[] varzNanos = new long[200];
+        for (int i = 0; i < varzNanos.length; i++) {
+            long start = System.nanoTime();
+            http.send(java.net.http.HttpRequest.newBuilder(varz).build(), HttpResponse.BodyHandlers.discarding());
+            varzNanos[i] = System.nanoTime() - start;
+        }
+        System.out.printf("MEASURE broker /varz requests per second: console sampling alone %.2f, with one dashboard open %.2f; one /varz: median %.2f ms%n",
+                idle / 20.0, withDashboard / 20.0, median(varzNanos));
+    }
+
+    /** How many {@code /varz} requests the broker served during the period. */
+    private static long varzRequestsOver(Duration period) throws InterruptedException {
+        long before = broker.broker().monitor().varz().httpRequestStats().getOrDefault("/varz", 0L);
+        Thread.sleep(period.toMillis());
+        return broker.broker().monitor().varz().httpRequestStats().getOrDefault("/varz", 0L) - before;
+    }
+
+    private static double median(long[] nanos) {
+        return percentile(nanos, 50);
+    }
+
+    private static double percentile(long[] nanos, int percent) {
+        long[] sorted = nanos.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, sorted.length * percent / 100)] / 1e6;
     }
 
     private static int countOf(String text, String part) {
