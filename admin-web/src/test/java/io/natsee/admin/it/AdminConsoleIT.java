@@ -147,6 +147,8 @@ class AdminConsoleIT {
         HttpResponse<String> login = anonymous.get("login.xhtml");
         assertEquals(200, login.statusCode());
         assertTrue(login.body().contains("<label for=\"login:username\""), "the fields are labelled");
+        String cookie = login.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID=")).findFirst().orElse("");
+        assertTrue(cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"), "the session cookie: " + cookie);
         assertEquals(200, anonymous.get("jakarta.faces.resource/admin/css/admin.css.xhtml").statusCode());
 
         HttpResponse<String> wrong = session().login("op", "not-the-password");
