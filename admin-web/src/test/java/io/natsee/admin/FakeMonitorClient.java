@@ -38,6 +38,8 @@ public final class FakeMonitorClient implements MonitorClient {
     public StreamingServerInfo streaming;
     public List<ChannelInfo> channels = List.of();
     public List<StreamingClient> streamingClients = List.of();
+    public final List<String> deletedChannels = new ArrayList<>();
+    public boolean deleteSupported = true;
 
     /** A client watching the named servers (at made-up URLs, with a token). */
     public FakeMonitorClient(String... names) {
@@ -131,6 +133,21 @@ public final class FakeMonitorClient implements MonitorClient {
     @Override
     public List<ChannelInfo> channels() {
         return channels;
+    }
+
+    @Override
+    public int deleteChannel(String channel) throws MonitorException {
+        if (!deleteSupported) {
+            throw new MonitorException("the streaming server does not offer deleting channels", 404, null);
+        }
+        for (ChannelInfo info : channels) {
+            if (info.name().equals(channel)) {
+                deletedChannels.add(channel);
+                channels = channels.stream().filter(c -> !c.name().equals(channel)).toList();
+                return info.subscriptions().size();
+            }
+        }
+        return -1;
     }
 
     @Override

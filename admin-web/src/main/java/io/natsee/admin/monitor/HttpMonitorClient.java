@@ -30,6 +30,7 @@ public final class HttpMonitorClient implements MonitorClient {
 
     private final List<ServerEndpoint> servers;
     private final URI streaming;
+    private final String streamingToken;
     private final Duration timeout;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -40,12 +41,23 @@ public final class HttpMonitorClient implements MonitorClient {
      * @param timeout how long one request may take
      */
     public HttpMonitorClient(List<ServerEndpoint> servers, URI streaming, Duration timeout) {
+        this(servers, streaming, null, timeout);
+    }
+
+    /**
+     * @param servers the servers to watch, not empty
+     * @param streaming the streaming server's monitoring base URL ({@code /streaming/*} below it)
+     * @param streamingToken the bearer token of the streaming server's delete-channel action, or {@code null}
+     * @param timeout how long one request may take
+     */
+    public HttpMonitorClient(List<ServerEndpoint> servers, URI streaming, String streamingToken, Duration timeout) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no server to watch");
         }
         this.servers = List.copyOf(servers);
         this.streaming = Objects.requireNonNull(streaming, "streaming");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.streamingToken = streamingToken == null || streamingToken.isBlank() ? null : streamingToken;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -99,18 +111,7 @@ public final class HttpMonitorClient implements MonitorClient {
         if (!server.canClose()) {
             throw new MonitorException("no close-connection token is configured for " + server.name(), 401, null);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Authorization", "Bearer " + server.token())
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<String> answer;
-        try {
-            answer = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new MonitorException(uri + " unreachable: " + e, 0, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MonitorException(uri + ": interrupted", 0, e);
-        }
+        HttpResponse<String> answer = post(uri, server.token());
         return switch (answer.statusCode()) {
             case 200 -> true;
             case 404 -> {
@@ -122,6 +123,46 @@ public final class HttpMonitorClient implements MonitorClient {
             default -> throw new MonitorException(uri + " answered " + answer.statusCode() + ": " + answer.body().trim(),
                     answer.statusCode(), null);
         };
+    }
+
+    @Override
+    public int deleteChannel(String channel) throws MonitorException {
+        URI uri = URI.create(streaming + "/streaming/channelsz/delete?channel=" + URLEncoder.encode(channel, StandardCharsets.UTF_8));
+        if (streamingToken == null) {
+            throw new MonitorException("no delete-channel token is configured for the streaming server", 401, null);
+        }
+        HttpResponse<String> answer = post(uri, streamingToken);
+        return switch (answer.statusCode()) {
+            case 200 -> {
+                try {
+                    yield json.readTree(answer.body()).path("subscriptions").asInt();
+                } catch (IOException e) {
+                    throw new MonitorException(uri + " is not monitoring JSON: " + e.getMessage(), 200, e);
+                }
+            }
+            case 404 -> {
+                if (answer.body().startsWith("Channel ")) {
+                    yield -1;
+                }
+                throw new MonitorException("the streaming server does not offer deleting channels", 404, null);
+            }
+            default -> throw new MonitorException(uri + " answered " + answer.statusCode() + ": " + answer.body().trim(),
+                    answer.statusCode(), null);
+        };
+    }
+
+    private HttpResponse<String> post(URI uri, String token) throws MonitorException {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new MonitorException(uri + " unreachable: " + e, 0, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MonitorException(uri + ": interrupted", 0, e);
+        }
     }
 
     @Override

@@ -50,6 +50,16 @@ public interface MonitorClient {
     /** The streaming channels with their subscriptions ({@code /streaming/channelsz?subs=1}). */
     List<ChannelInfo> channels() throws MonitorException;
 
+    /**
+     * Deletes a streaming channel with its messages, ending the subscriptions on it
+     * ({@code POST /streaming/channelsz/delete?channel=NAME}, our streaming server's operator action).
+     *
+     * @return the number of subscriptions that ended, or -1 when there is no such channel
+     * @throws MonitorException when the server does not offer the action (404), refuses the token
+     *                          (401), or cannot be reached
+     */
+    int deleteChannel(String channel) throws MonitorException;
+
     /** The streaming clients with their subscriptions ({@code /streaming/clientsz?subs=1}). */
     List<StreamingClient> streamingClients() throws MonitorException;
 }

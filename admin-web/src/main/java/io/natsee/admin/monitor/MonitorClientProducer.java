@@ -12,6 +12,8 @@ public class MonitorClientProducer {
     @ApplicationScoped
     MonitorClient client() {
         AdminSettings settings = AdminSettings.fromEnvironment();
-        return new HttpMonitorClient(settings.servers(), settings.streaming(), HttpMonitorClient.DEFAULT_TIMEOUT);
+        // One admin token (natsee.admin.token) serves the broker's close-connection and the streaming server's delete-channel.
+        return new HttpMonitorClient(settings.servers(), settings.streaming(), settings.servers().get(0).token(),
+                HttpMonitorClient.DEFAULT_TIMEOUT);
     }
 }

@@ -34,6 +34,19 @@ public class ClusterBean implements Serializable {
     public record RouteRow(String server, RouteInfo route) {
     }
 
+    /**
+     * A watched server as its {@code /varz} describes its clustering.
+     *
+     * @param name the server's name
+     * @param serverId its id
+     * @param cluster the cluster's name, or {@code null} when it has no cluster block
+     * @param listen the route interface ({@code addr:cluster_port}), or {@code null}
+     * @param configuredRoutes the routes it was configured with ({@code cluster.urls})
+     * @param routes the routes it has now ({@code /routez})
+     */
+    public record Member(String name, String serverId, String cluster, String listen, List<String> configuredRoutes, int routes) {
+    }
+
     /** A watched server that could not be read. */
     public record Problem(String server, String text) {
     }
@@ -42,6 +55,7 @@ public class ClusterBean implements Serializable {
     private transient MeshLayout mesh;
     private final List<RouteRow> routes = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
+    private final List<Member> members = new ArrayList<>();
     private boolean routezServed;
 
     protected ClusterBean() {
@@ -57,6 +71,7 @@ public class ClusterBean implements Serializable {
     public void refresh() {
         routes.clear();
         problems.clear();
+        members.clear();
         routezServed = false;
         Map<String, String> labels = new LinkedHashMap<>();
         Set<String> watched = new LinkedHashSet<>();
@@ -67,6 +82,12 @@ public class ClusterBean implements Serializable {
                 labels.put(varz.serverId(), varz.serverName() == null ? server.name() : varz.serverName());
                 watched.add(varz.serverId());
                 Optional<RoutePage> page = client.routes(server);
+                ServerVarz.Cluster cluster = varz.cluster();
+                boolean clustered = cluster != null && cluster.clusterPort() > 0;
+                members.add(new Member(labels.get(varz.serverId()), varz.serverId(),
+                        clustered ? cluster.name() : null, clustered ? cluster.addr() + ":" + cluster.clusterPort() : null,
+                        cluster == null || cluster.urls() == null ? List.of() : cluster.urls(),
+                        page.map(p -> p.routes().size()).orElse(0)));
                 if (page.isPresent()) {
                     routezServed = true;
                     for (RouteInfo route : page.get().routes()) {
@@ -111,6 +132,11 @@ public class ClusterBean implements Serializable {
 
     public List<RouteRow> getRoutes() {
         return routes;
+    }
+
+    /** The watched servers with their cluster settings, in the order they are watched. */
+    public List<Member> getMembers() {
+        return members;
     }
 
     public List<Problem> getProblems() {

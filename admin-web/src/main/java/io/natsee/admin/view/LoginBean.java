@@ -1,5 +1,6 @@
 package io.natsee.admin.view;
 
+import io.natsee.admin.security.LoginThrottle;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.faces.application.FacesMessage;
 import jakarta.faces.context.ExternalContext;
@@ -17,7 +18,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ResourceBundle;
 
-/** The login form's bean: authenticates through Jakarta Security, and logs out. */
+/**
+ * The login form's bean: authenticates through Jakarta Security (after {@link LoginThrottle}
+ * allows the attempt; otherwise answers 429 with a {@code Retry-After} header and checks no
+ * password), and logs out.
+ */
 @Named
 @RequestScoped
 public class LoginBean {
@@ -28,17 +33,38 @@ public class LoginBean {
     @Inject
     FacesContext faces;
 
+    @Inject
+    LoginThrottle throttle;
+
     private String username;
     private String password;
 
     /** Authenticates; on success the mechanism continues to the page first asked for (or the dashboard). */
     public void login() throws IOException {
         ExternalContext external = faces.getExternalContext();
-        UsernamePasswordCredential credential = new UsernamePasswordCredential(username == null ? "" : username.trim(),
+        String user = username == null ? "" : username.trim();
+        String address = ((HttpServletRequest) external.getRequest()).getRemoteAddr();
+        java.time.Duration wait = throttle.retryAfter(address, user);
+        if (!wait.isZero()) {
+            password = null;
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            external.setResponseStatus(429);
+            external.setResponseHeader("Retry-After", Long.toString(seconds));
+            faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, java.text.MessageFormat.format(
+                    ResourceBundle.getBundle(FacesNotices.BUNDLE, faces.getViewRoot().getLocale()).getString("login.throttled"),
+                    seconds), null));
+            return;
+        }
+        UsernamePasswordCredential credential = new UsernamePasswordCredential(user,
                 new Password(password == null ? "" : password));
         AuthenticationStatus status = security.authenticate((HttpServletRequest) external.getRequest(),
                 (HttpServletResponse) external.getResponse(), AuthenticationParameters.withParams().credential(credential).newAuthentication(true));
         password = null;
+        if (status == AuthenticationStatus.SUCCESS || status == AuthenticationStatus.SEND_CONTINUE) {
+            throttle.succeeded(user);
+        } else {
+            throttle.failed(address, user);
+        }
         switch (status) {
             case SEND_CONTINUE -> faces.responseComplete();
             case SUCCESS -> external.redirect(external.getRequestContextPath() + "/");

@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * The streaming page: the streaming server's state (standalone, fault-tolerance active or
  * standby, clustered with its role), its channels with message counts, sizes and sequences,
- * each channel's subscriptions with pending counts and stalled flags, and its clients.
+ * each channel's subscriptions with pending counts and stalled flags, and its clients; the
+ * operator's "delete channel".
  */
 @Named
 @ViewScoped
@@ -31,6 +32,8 @@ public class StreamingBean implements Serializable {
     }
 
     private MonitorClient client;
+    private CallerRoles caller;
+    private Notices notices;
     private StreamingServerInfo server;
     private List<ChannelInfo> channels = List.of();
     private List<StreamingClient> clients = List.of();
@@ -42,8 +45,47 @@ public class StreamingBean implements Serializable {
     }
 
     @Inject
-    public StreamingBean(MonitorClient client) {
+    public StreamingBean(MonitorClient client, CallerRoles caller, Notices notices) {
         this.client = client;
+        this.caller = caller;
+        this.notices = notices;
+    }
+
+    /**
+     * Deletes a channel with its messages, ending its subscriptions; only an operator may (checked
+     * here, on the server, whatever the page showed), then the figures are read again.
+     */
+    public void delete(String channel) {
+        if (!caller.isOperator()) {
+            notices.error("streaming.delete.forbidden");
+            return;
+        }
+        try {
+            int ended = client.deleteChannel(channel);
+            if (ended < 0) {
+                notices.error("streaming.delete.gone", channel);
+            } else {
+                notices.info("streaming.delete.done", channel, ended);
+            }
+        } catch (MonitorException e) {
+            notices.error(e.status() == 404 || e.status() == 401 ? "streaming.delete.unsupported" : "error.unreachable",
+                    e.getMessage());
+        }
+        if (channel != null && channel.equals(selectedChannel)) {
+            selectedChannel = null;
+        }
+        refresh();
+    }
+
+    /** The confirm dialog's question for deleting a channel: its name, messages and subscriptions. */
+    public String deleteQuestion(ChannelInfo channel) {
+        return java.text.MessageFormat.format(java.util.ResourceBundle.getBundle("io.natsee.admin.Messages")
+                .getString("streaming.delete.confirm"), channel.name(), channel.msgs(), channel.subscriptions().size());
+    }
+
+    /** Whether the current user may delete channels. */
+    public boolean isCanDelete() {
+        return caller.isOperator();
     }
 
     /** Reads the server, its channels and clients. */

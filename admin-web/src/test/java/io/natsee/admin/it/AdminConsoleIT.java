@@ -46,13 +46,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class AdminConsoleIT {
 
     private static final int MONITOR_PORT = Integer.getInteger("it.monitor.port", 18222);
     private static final String TOKEN = "it-close-token";
     private static final Pattern CLOSE_BUTTON = Pattern.compile("name=\"(connections:table:\\d+:close)\"");
 
+    private static final int STREAMING_PORT = Integer.getInteger("it.streaming.port", 18223);
     private static MonitoredBroker broker;
+    private static MonitoredStreaming streaming;
+    private static io.natsee.admin.NatsServerCluster cluster;
 
     @ArquillianResource
     URL base;
@@ -65,6 +69,16 @@ class AdminConsoleIT {
     @BeforeAll
     static void brokerAndUsers() throws Exception {
         broker = new MonitoredBroker(MONITOR_PORT, TOKEN);
+        streaming = new MonitoredStreaming(broker.natsUrl(), STREAMING_PORT, TOKEN);
+        streaming.fill(broker.natsUrl(), "orders", 12);
+        if (io.natsee.admin.NatsServerCluster.available()) {
+            // Three Debian nats-servers in a mesh, on the monitoring ports the console was configured with (a, b, c).
+            java.util.List<Integer> ports = new java.util.ArrayList<>();
+            for (String port : System.getProperty("it.cluster.ports", "0,0,0").split(",")) {
+                ports.add(Integer.parseInt(port.trim()));
+            }
+            cluster = new io.natsee.admin.NatsServerCluster("it-mesh", ports);
+        }
         Path users = Path.of(System.getProperty("it.directory", "target/it"), "users.txt");
         Files.writeString(users, "# written by AdminConsoleIT\n"
                 + "op natsee-operator " + PasswordHash.hash("op-password".toCharArray()) + "\n"
@@ -72,7 +86,13 @@ class AdminConsoleIT {
     }
 
     @AfterAll
-    static void stopBroker() {
+    static void stopBroker() throws InterruptedException {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (streaming != null) {
+            streaming.close();
+        }
         if (broker != null) {
             broker.close();
         }
@@ -127,6 +147,13 @@ class AdminConsoleIT {
         HttpResponse<String> login = anonymous.get("login.xhtml");
         assertEquals(200, login.statusCode());
         assertTrue(login.body().contains("<label for=\"login:username\""), "the fields are labelled");
+        ConsoleSession fresh = session();
+        java.util.List<String> setCookies = new java.util.ArrayList<>(fresh.get("index.xhtml").headers().allValues("Set-Cookie"));
+        setCookies.addAll(fresh.get("login.xhtml").headers().allValues("Set-Cookie"));
+        String cookie = setCookies.stream().filter(c -> c.startsWith("JSESSIONID=")).findFirst().orElse("");
+        // TODO(helper-12): SameSite=Strict is asked for through SessionCookieConfig.setAttribute (SessionCookies) but
+        // Payara Micro 6.2025.10 does not apply it; web.xml's <attribute> breaks the EAR on WildFly 36.
+        assertTrue(cookie.contains("HttpOnly"), "the session cookie: " + cookie);
         assertEquals(200, anonymous.get("jakarta.faces.resource/admin/css/admin.css.xhtml").statusCode());
 
         HttpResponse<String> wrong = session().login("op", "not-the-password");
@@ -149,12 +176,17 @@ class AdminConsoleIT {
                 nc.publish("it.load", "x".getBytes(StandardCharsets.UTF_8));
             }
             nc.flush(Duration.ofSeconds(5));
-            // The broker counts every test's messages; the page must show its figure after these 500.
-            String expected = new io.natsee.admin.view.Formats().count(broker.broker().statistics().inMsgs());
-            await("the connection and the messages are counted (" + expected + ")",
+            // The broker counts every test's messages (and the streaming server's); the page must show the figure
+            // the broker has now, these 500 included.
+            long atLeast = broker.broker().statistics().inMsgs();
+            io.natsee.admin.view.Formats formats = new io.natsee.admin.view.Formats();
+            await("the connections and the messages are counted (at least " + atLeast + ")",
                     () -> {
                         String now = page(operator, "");
-                        return "1".equals(text(now, "connections")) && expected.equals(text(now, "in-msgs"));
+                        String connections = String.valueOf(broker.broker().monitor().varz().connections());
+                        long inMsgs = broker.broker().statistics().inMsgs();
+                        return inMsgs >= atLeast && connections.equals(text(now, "connections"))
+                                && formats.count(inMsgs).equals(text(now, "in-msgs"));
                     });
         }
     }
@@ -191,9 +223,18 @@ class AdminConsoleIT {
             await("the connection is listed", () -> page(viewer, "connections.xhtml").contains("listed"));
             String subscriptions = page(viewer, "subscriptions.xhtml");
             assertTrue(subscriptions.contains("orders.*"));
-            String cluster = page(viewer, "cluster.xhtml");
-            assertTrue(cluster.contains("Single server"), "no routes on this broker");
-            assertTrue(page(viewer, "streaming.xhtml").contains("No NATS Streaming server answers"));
+            String clusterPage = page(viewer, "cluster.xhtml");
+            if (cluster != null) {
+                for (String name : new String[] {"it-mesh-a", "it-mesh-b", "it-mesh-c"}) {
+                    assertTrue(clusterPage.contains(">" + name + "</text>"), name + " is drawn");
+                }
+                assertEquals(3, countOf(clusterPage, "class=\"mesh-route\""), "it, a, b, c: the three routes of the mesh and none to it");
+                assertEquals(4, countOf(clusterPage, "class=\"mesh-node watched\""));
+            }
+            String streamingPage = page(viewer, "streaming.xhtml");
+            assertTrue(streamingPage.contains(MonitoredStreaming.CLUSTER), "the streaming server is shown");
+            assertTrue(streamingPage.contains(">orders</span>"), "its channel is listed");
+            assertFalse(streamingPage.contains("Delete orders"), "no delete button for a viewer");
             String configuration = page(viewer, "configuration.xhtml");
             assertTrue(configuration.contains("max_payload"));
             assertTrue(page(viewer, "").contains("read-only"));
@@ -223,8 +264,15 @@ class AdminConsoleIT {
 
             ConsoleSession operator = loggedIn("op", "op-password");
             String operatorPage = page(operator, "connections.xhtml");
-            Matcher button = CLOSE_BUTTON.matcher(operatorPage);
-            assertTrue(button.find(), "an operator has a close button");
+            // the victim's row (the streaming server and its test client are connected too)
+            Matcher button = null;
+            for (String row : operatorPage.split("<tr")) {
+                Matcher inRow = CLOSE_BUTTON.matcher(row);
+                if (row.contains("victim") && inRow.find()) {
+                    button = inRow;
+                }
+            }
+            assertTrue(button != null, "an operator has a close button on the victim's row");
 
             HttpResponse<String> csrf = operator.post("connections.xhtml", closeForm(button.group(1), "-1:-1"));
             assertFalse(closed.await(2, TimeUnit.SECONDS), "a POST without the page's view state closes nothing (" + csrf.statusCode() + ")");
@@ -267,6 +315,179 @@ class AdminConsoleIT {
                 browser.open("connections.xhtml");
                 assertTrue(driver.getPageSource().contains("browser-load"));
             }
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // last: it blocks this address's logins for a minute
+    void afterFiveFailedSignInsTheFormAnswers429AndChecksNoPassword() throws Exception {
+        int failures = 0;
+        HttpResponse<String> answer = session().login("mallory", "guess0");
+        while (answer.statusCode() != 429) {
+            assertEquals(200, answer.statusCode());
+            assertTrue(answer.body().contains("Wrong user name or password."));
+            failures++;
+            assertTrue(failures <= 5, "refused after five failures at most");
+            answer = session().login("mallory", "guess" + failures);
+        }
+        assertTrue(failures >= 4, "not before four or five failures (one earlier test signs in wrongly once): " + failures);
+        assertTrue(answer.body().contains("Too many failed sign-ins from this address or for this user. Try again in"), answer.body());
+        long retryAfter = Long.parseLong(answer.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+        assertEquals(429, session().login("op", "op-password").statusCode(), "from this address, not even the right password is checked");
+    }
+
+    /**
+     * Measurements, off by default ({@code -Pconsole-measure} sets {@code it.measure.connections}):
+     * the connections page with that many idle client connections (from a process of their own),
+     * and what the console's sampling and an open dashboard cost the broker in monitoring requests.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+    void measureTheConnectionsPageWithManyConnectionsAndTheDashboardsRequests() throws Exception {
+        int count = Integer.getInteger("it.measure.connections", 0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(count > 0, "measurements run with -Pconsole-measure");
+        ConsoleSession operator = loggedIn("op", "op-password");
+        page(operator, "connections.xhtml");
+        Path classes = Path.of(ConnectionFlood.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Process flood = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "-cp", classes.toString(), ConnectionFlood.class.getName(), "127.0.0.1", Integer.toString(broker.broker().port()),
+                Integer.toString(count), "600").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(flood.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertEquals("connected " + count, line);
+            await("the broker has the connections", () -> broker.broker().monitor().varz().connections() >= count);
+            HttpClient http = HttpClient.newHttpClient();
+            URI connz = URI.create(broker.monitorUrl() + "/connz?sort=cid&state=open&offset=0&limit=25");
+            URI connzByBytes = URI.create(broker.monitorUrl() + "/connz?sort=bytes_to&state=open&offset=0&limit=25");
+            URI connzAll = URI.create(broker.monitorUrl() + "/connz?limit=" + count);
+            for (int i = 0; i < 5; i++) { // warm-up
+                page(operator, "connections.xhtml");
+                http.send(java.net.http.HttpRequest.newBuilder(connz).build(), HttpResponse.BodyHandlers.discarding());
+            }
+            long[] pageNanos = new long[20];
+            long[] connzNanos = new long[20];
+            long[] sortedNanos = new long[20];
+            String rendered = null;
+            for (int i = 0; i < 20; i++) {
+                long start = System.nanoTime();
+                rendered = page(operator, "connections.xhtml");
+                pageNanos[i] = System.nanoTime() - start;
+                start = System.nanoTime();
+                http.send(java.net.http.HttpRequest.newBuilder(connz).build(), HttpResponse.BodyHandlers.discarding());
+                connzNanos[i] = System.nanoTime() - start;
+                start = System.nanoTime();
+                http.send(java.net.http.HttpRequest.newBuilder(connzByBytes).build(), HttpResponse.BodyHandlers.discarding());
+                sortedNanos[i] = System.nanoTime() - start;
+            }
+            assertTrue(rendered.contains("flood"), "the page lists the flood's connections");
+            long start = System.nanoTime();
+            HttpResponse<byte[]> all = http.send(java.net.http.HttpRequest.newBuilder(connzAll).build(), HttpResponse.BodyHandlers.ofByteArray());
+            long allNanos = System.nanoTime() - start;
+            System.out.printf("MEASURE connections=%d%n", count);
+            System.out.printf("MEASURE connections.xhtml (console in Payara Micro, 25 rows): median %.1f ms, p90 %.1f ms%n",
+                    median(pageNanos), percentile(pageNanos, 90));
+            System.out.printf("MEASURE broker /connz limit=25 sort=cid: median %.1f ms; sort=bytes_to: median %.1f ms%n",
+                    median(connzNanos), median(sortedNanos));
+            System.out.printf("MEASURE broker /connz limit=%d (every connection): %.1f ms, %d bytes%n", count, allNanos / 1e6, all.body().length);
+        } finally {
+            flood.getOutputStream().close();
+            if (!flood.waitFor(20, TimeUnit.SECONDS)) {
+                flood.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        await("the flood's connections are gone", () -> broker.broker().monitor().varz().connections() < count);
+
+        // The console's cost to the broker: monitoring requests while nobody looks, then with a dashboard open.
+        long idle = varzRequestsOver(Duration.ofSeconds(20));
+        long withDashboard;
+        org.junit.jupiter.api.Assumptions.assumeTrue(BrowserTour.available(), "chromium and chromedriver are not installed");
+        try (BrowserTour browser = new BrowserTour(base.toString(), Path.of(System.getProperty("it.screenshots", "target/screenshots")))) {
+            browser.login("op", "op-password");
+            browser.await().until(d -> !d.findElements(org.openqa.selenium.By.id("in-msgs")).isEmpty());
+            withDashboard = varzRequestsOver(Duration.ofSeconds(20));
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        URI varz = URI.create(broker.monitorUrl() + "/varz");
+        long[] varzNanos = new long[200];
+        for (int i = 0; i < varzNanos.length; i++) {
+            long start = System.nanoTime();
+            http.send(java.net.http.HttpRequest.newBuilder(varz).build(), HttpResponse.BodyHandlers.discarding());
+            varzNanos[i] = System.nanoTime() - start;
+        }
+        System.out.printf("MEASURE broker /varz requests per second: console sampling alone %.2f, with one dashboard open %.2f; one /varz: median %.2f ms%n",
+                idle / 20.0, withDashboard / 20.0, median(varzNanos));
+    }
+
+    /** How many {@code /varz} requests the broker served during the period. */
+    private static long varzRequestsOver(Duration period) throws InterruptedException {
+        long before = broker.broker().monitor().varz().httpRequestStats().getOrDefault("/varz", 0L);
+        Thread.sleep(period.toMillis());
+        return broker.broker().monitor().varz().httpRequestStats().getOrDefault("/varz", 0L) - before;
+    }
+
+    private static double median(long[] nanos) {
+        return percentile(nanos, 50);
+    }
+
+    private static double percentile(long[] nanos, int percent) {
+        long[] sorted = nanos.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, sorted.length * percent / 100)] / 1e6;
+    }
+
+    private static int countOf(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    @Test
+    void aViewerCannotDeleteAChannelEvenByAForgedRequestAndAnOperatorDeletesItInTheBrowser() throws Exception {
+        streaming.fill(broker.natsUrl(), "doomed", 5);
+        assertTrue(streaming.hasChannel("doomed"));
+        ConsoleSession viewer = loggedIn("view", "view-password");
+        String viewerPage = page(viewer, "streaming.xhtml");
+        assertTrue(viewerPage.contains(">doomed</span>"));
+        // What an operator's delete button would post for the first rows, with the viewer's own view state.
+        for (int row = 0; row < 3; row++) {
+            String button = "streaming:channels:" + row + ":delete";
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("jakarta.faces.partial.ajax", "true");
+            form.put("jakarta.faces.source", button);
+            form.put("jakarta.faces.partial.execute", button);
+            form.put("jakarta.faces.partial.render", "streaming");
+            form.put(button, button);
+            form.put("streaming", "streaming");
+            form.put("jakarta.faces.ViewState", ConsoleSession.viewState(viewerPage));
+            HttpResponse<String> forged = viewer.post("streaming.xhtml", form);
+            assertEquals(200, forged.statusCode());
+        }
+        assertTrue(streaming.hasChannel("doomed"), "a viewer's forged delete did nothing");
+        assertTrue(streaming.hasChannel("orders"), "a viewer's forged delete did nothing");
+
+        org.junit.jupiter.api.Assumptions.assumeTrue(BrowserTour.available(), "chromium and chromedriver are not installed");
+        Path screenshots = Path.of(System.getProperty("it.screenshots", "target/screenshots"));
+        try (BrowserTour browser = new BrowserTour(base.toString(), screenshots)) {
+            browser.login("op", "op-password");
+            browser.open("streaming.xhtml");
+            org.openqa.selenium.WebDriver driver = browser.driver();
+            driver.findElement(org.openqa.selenium.By.cssSelector("[aria-label='Delete doomed']")).click();
+            org.openqa.selenium.WebElement yes = browser.await().until(d -> {
+                org.openqa.selenium.WebElement button = d.findElement(org.openqa.selenium.By.id("streaming:confirm-yes"));
+                return button.isDisplayed() ? button : null;
+            });
+            String question = driver.findElement(org.openqa.selenium.By.cssSelector(".ui-confirm-dialog-message")).getText();
+            assertTrue(question.contains("Delete channel doomed with its 5 messages? Its 1 subscriptions end"), question);
+            browser.screenshots("streaming-delete-confirm");
+            yes.click();
+            browser.await().until(d -> d.getPageSource().contains("Channel doomed was deleted; 1 subscriptions ended."));
+            assertFalse(streaming.hasChannel("doomed"), "the streaming server deleted the channel");
+            assertTrue(streaming.hasChannel("orders"), "and only that one");
+            assertFalse(driver.getPageSource().contains(">doomed</span>"), "the table was read again");
+            browser.screenshots("streaming-deleted");
         }
     }
 

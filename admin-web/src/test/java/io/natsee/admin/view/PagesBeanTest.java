@@ -111,7 +111,7 @@ class PagesBeanTest {
     @Test
     void theStreamingPageShowsRoleChannelsStalledSubscriptionsAndClients() {
         FakeMonitorClient client = new FakeMonitorClient("local");
-        StreamingBean absent = new StreamingBean(client);
+        StreamingBean absent = new StreamingBean(client, new FixedCaller("view", false), new RecordingNotices());
         absent.refresh();
         assertTrue(absent.isAbsent());
         assertNull(absent.getRole());
@@ -122,7 +122,7 @@ class PagesBeanTest {
         StreamingSubscription fine = new StreamingSubscription("c1", "_INBOX.2", "workers", "", false, false, 100, 30, 8, 0, false);
         client.channels = List.of(new ChannelInfo("orders", 10, 1000, 1, 10, List.of(stalled, fine)));
         client.streamingClients = List.of(new StreamingClient("c1", "_INBOX.hb", Map.of("orders", List.of(stalled, fine))));
-        StreamingBean bean = new StreamingBean(client);
+        StreamingBean bean = new StreamingBean(client, new FixedCaller("view", false), new RecordingNotices());
         bean.refresh();
         assertFalse(bean.isAbsent());
         assertEquals("CLUSTERED (Leader)", bean.getRole());
@@ -133,6 +133,42 @@ class PagesBeanTest {
         assertEquals(2, bean.getSelected().subscriptions().size());
         assertEquals(2, bean.subscriptionsOf(bean.getClients().get(0)).size());
         assertEquals(2, bean.getClients().get(0).subscriptionCount());
+    }
+
+    @Test
+    void onlyAnOperatorDeletesAChannelAndThePageReadsTheChannelsAgain() {
+        FakeMonitorClient client = new FakeMonitorClient("local");
+        client.streaming = new StreamingServerInfo("test-cluster", "SID", "0.23.2", "STANDALONE", "", "2026-01-01T00:00:00Z",
+                "1h", 1, 2, 1, 10, 1000, 10, 8);
+        StreamingSubscription subscription = new StreamingSubscription("c1", "_INBOX.1", "", "", false, false, 2, 30, 8, 0, false);
+        client.channels = List.of(new ChannelInfo("orders", 10, 1000, 1, 10, List.of(subscription)),
+                new ChannelInfo("audit", 3, 30, 1, 3, List.of()));
+
+        RecordingNotices viewerNotices = new RecordingNotices();
+        StreamingBean viewer = new StreamingBean(client, new FixedCaller("view", false), viewerNotices);
+        viewer.refresh();
+        assertFalse(viewer.isCanDelete());
+        viewer.delete("orders");
+        assertEquals(List.of("streaming.delete.forbidden"), viewerNotices.errors);
+        assertTrue(client.deletedChannels.isEmpty(), "a viewer's request never reaches the streaming server");
+
+        RecordingNotices notices = new RecordingNotices();
+        StreamingBean operator = new StreamingBean(client, new FixedCaller("op", true), notices);
+        operator.refresh();
+        assertTrue(operator.isCanDelete());
+        assertEquals("Delete channel orders with its 10 messages? Its 1 subscriptions end and cannot be resumed. This cannot be undone.",
+                operator.deleteQuestion(operator.getChannels().get(0)));
+        operator.select("orders");
+        operator.delete("orders");
+        assertEquals(List.of("orders"), client.deletedChannels);
+        assertEquals(List.of("streaming.delete.done"), notices.infos);
+        assertEquals(List.of("audit"), operator.getChannels().stream().map(ChannelInfo::name).toList(), "read again");
+        assertNull(operator.getSelected());
+        operator.delete("orders");
+        assertEquals(List.of("streaming.delete.gone"), notices.errors);
+        client.deleteSupported = false;
+        operator.delete("audit");
+        assertEquals("streaming.delete.unsupported", notices.errors.get(1));
     }
 
     @Test

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The EAR (nats-ra.rar + the broker WAR + the streaming WAR) unchanged on full servers unpacked
+ * The EAR (nats-ra.rar + the broker WAR + the streaming WAR + the admin console WAR) unchanged on full servers unpacked
  * from Maven Central: deploy, connect with jnats (pub/sub, request/reply, monitoring through the
  * container and through the broker's own monitoring port, the streaming server), undeploy (the client sees the
  * connection close and the port is released), stop the server (nothing left running).
@@ -170,6 +170,15 @@ class EarIT {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, serverz.statusCode(), serverz.body());
             assertTrue(serverz.body().contains("\"cluster_id\": \"test-cluster\""), serverz.body());
+            HttpClient noRedirects = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+            HttpResponse<String> console = noRedirects.send(HttpRequest.newBuilder(URI.create(container + "/admin/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(302, console.statusCode(), "the console wants a login: " + console.body());
+            assertTrue(console.headers().firstValue("Location").orElse("").endsWith("/admin/login.xhtml"), console.headers().toString());
+            HttpResponse<String> login = noRedirects.send(HttpRequest.newBuilder(URI.create(container + "/admin/login.xhtml")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, login.statusCode(), login.body());
+            assertTrue(login.body().contains("<label for=\"login:username\""), "the console's login form: " + login.body());
 
             undeploy.run();
             assertTrue(closed.await(10, TimeUnit.SECONDS), "the client saw the server close the connection");

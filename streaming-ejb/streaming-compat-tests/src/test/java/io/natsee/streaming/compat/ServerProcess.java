@@ -20,7 +20,14 @@ final class ServerProcess implements AutoCloseable {
     private final CountDownLatch ready = new CountDownLatch(1);
 
     private ServerProcess(List<String> command, String readyLine) throws IOException {
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        this(command, java.util.Map.of(), readyLine);
+    }
+
+    private ServerProcess(List<String> command, java.util.Map<String, String> environment, String readyLine)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        process = builder.start();
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -46,8 +53,20 @@ final class ServerProcess implements AutoCloseable {
         return server;
     }
 
+    /** Our streaming server with more environment variables, ready when it prints its ready line. */
+    static ServerProcess streaming(java.util.Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        ServerProcess server = new ServerProcess(streamingCommand(args), environment, "Streaming Server is ready");
+        server.awaitReady();
+        return server;
+    }
+
     /** Our streaming server, started without waiting for it to be ready (see {@link #awaitExit}). */
     static ServerProcess startStreaming(String... args) throws IOException {
+        return new ServerProcess(streamingCommand(args), "Streaming Server is ready");
+    }
+
+    private static List<String> streamingCommand(String... args) {
         String jar = System.getProperty("natsee.streaming.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("the launcher jar is missing: " + jar);
@@ -55,7 +74,7 @@ final class ServerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseParallelGC", "-jar", jar));
         command.addAll(List.of(args));
-        return new ServerProcess(command, "Streaming Server is ready");
+        return command;
     }
 
     /** Waits for the process to end by itself; its exit code, or -1 after the timeout (then it is killed). */

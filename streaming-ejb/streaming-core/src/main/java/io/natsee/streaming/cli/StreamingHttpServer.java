@@ -3,6 +3,7 @@ package io.natsee.streaming.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.natsee.broker.monitor.MonitorJson;
+import io.natsee.streaming.server.ChannelDeletion;
 import io.natsee.streaming.server.StreamingMonitor;
 import io.natsee.streaming.server.StreamingServer;
 
@@ -17,9 +18,10 @@ import java.util.concurrent.Executors;
 
 /**
  * The monitoring port of the streaming launcher: nats-streaming-server's {@code /streaming/*} endpoints, and the
- * side-car broker's {@code /varz} and {@code /healthz}, on the JDK's HTTP server.
+ * side-car broker's {@code /varz} and {@code /healthz}, on the JDK's HTTP server; with an admin token, also the
+ * operator's {@link ChannelDeletion} action. Public for tests that run a streaming server in their own JVM.
  */
-final class StreamingHttpServer implements AutoCloseable {
+public final class StreamingHttpServer implements AutoCloseable {
     private static final String INDEX = """
             <html><body><h1>NATS Streaming</h1>
             <a href="/streaming/serverz">serverz</a><br/>
@@ -30,13 +32,17 @@ final class StreamingHttpServer implements AutoCloseable {
             """;
     private final StreamingServer server;
     private final MonitorJson brokerJson = new MonitorJson();
+    private final ChannelDeletion deletion;
     private HttpServer http;
 
-    StreamingHttpServer(StreamingServer server) {
+    /** @param adminToken the delete-channel action's token, or null to leave the action out */
+    public StreamingHttpServer(StreamingServer server, String adminToken) {
         this.server = server;
+        this.deletion = adminToken == null ? null : new ChannelDeletion(server, adminToken);
     }
 
-    void start(String host, int port) throws IOException {
+    /** Binds (port 0: any free port) and serves. */
+    public void start(String host, int port) throws IOException {
         http = HttpServer.create(new InetSocketAddress(host, port), 64);
         http.setExecutor(Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "streaming-monitor");
@@ -47,7 +53,7 @@ final class StreamingHttpServer implements AutoCloseable {
         http.start();
     }
 
-    int port() {
+    public int port() {
         return http.getAddress().getPort();
     }
 
@@ -83,6 +89,18 @@ final class StreamingHttpServer implements AutoCloseable {
                                 ("Client " + client + " not found").getBytes(StandardCharsets.UTF_8));
                     } else {
                         sendJson(exchange, result);
+                    }
+                }
+                case ChannelDeletion.PATH -> {
+                    if (deletion == null) {
+                        send(exchange, 404, "text/plain", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
+                    } else {
+                        ChannelDeletion.Answer answer = deletion.handle(exchange.getRequestMethod(),
+                                exchange.getRequestHeaders().getFirst("Authorization"), query.get("channel"));
+                        if (answer.status() == 405) {
+                            exchange.getResponseHeaders().set("Allow", "POST");
+                        }
+                        send(exchange, answer.status(), answer.contentType(), answer.bytes());
                     }
                 }
                 case "/varz" -> brokerOr404(exchange, true);
@@ -145,6 +163,7 @@ final class StreamingHttpServer implements AutoCloseable {
     public void close() {
         if (http != null) {
             http.stop(0);
+            ((java.util.concurrent.ExecutorService) http.getExecutor()).shutdownNow();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.natsee.broker.BrokerOptions;
 import io.natsee.broker.config.ConfigException;
 import io.natsee.broker.config.ConfigLoader;
 import io.natsee.streaming.server.StreamingOptions;
+import io.natsee.streaming.server.ChannelDeletion;
 import io.natsee.streaming.server.StreamingServer;
 import io.natsee.streaming.store.ChannelLimits;
 import io.natsee.streaming.store.StoreLimits;
@@ -79,7 +80,7 @@ public final class StreamingMain {
             System.exit(1);
         });
         CountDownLatch stopped = new CountDownLatch(1);
-        StreamingHttpServer http = new StreamingHttpServer(server);
+        StreamingHttpServer http = new StreamingHttpServer(server, ChannelDeletion.tokenFromEnvironment());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             http.close();
             server.close();

@@ -1,7 +1,6 @@
 package io.natsee.streaming.server;
 
 import io.natsee.streaming.store.ChannelLimits;
-import io.natsee.streaming.store.NotFoundException;
 import io.natsee.streaming.store.StoreException;
 import io.natsee.streaming.store.StoreLimits;
 
@@ -69,13 +68,7 @@ final class Housekeeping {
     }
 
     private void delete(ChannelState channel) {
-        state.channels.remove(channel.name);
-        try {
-            state.store.deleteChannel(channel.name);
-        } catch (NotFoundException e) {
-            // Already gone from the store: nothing left to delete.
-        }
-        state.flushNow();
+        new ChannelRemoval(state).delete(channel.name);
         LOG.log(System.Logger.Level.INFO, "Channel \"{0}\" has been deleted after {1} of inactivity", channel.name,
                 StreamingMonitor.uptime(channel.stored.limits().maxInactivity()));
     }

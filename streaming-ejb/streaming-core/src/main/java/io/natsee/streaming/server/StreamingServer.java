@@ -362,6 +362,22 @@ public final class StreamingServer implements AutoCloseable {
         return new StreamingMonitor(this, () -> state);
     }
 
+    /**
+     * Deletes a channel with its messages, ending the subscriptions still on it (see {@link ChannelRemoval}); an
+     * operator's action, which the reference does not offer.
+     *
+     * @return the number of subscriptions the channel had, or -1 when there is no such channel
+     * @throws IllegalStateException when the server is not running or the store fails
+     */
+    public int deleteChannel(String name) throws InterruptedException {
+        Engine running = engine;
+        ServerState serverState = state;
+        if (running == null || serverState == null) {
+            throw new IllegalStateException("the streaming server is not running");
+        }
+        return running.call(() -> new ChannelRemoval(serverState).deleteOnRequest(name));
+    }
+
     Engine engine() {
         return engine;
     }

@@ -5,7 +5,10 @@ import io.natsee.streaming.server.StreamingMonitor;
 import io.natsee.streaming.server.StreamingServer;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import io.natsee.streaming.server.ChannelDeletion;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
@@ -16,7 +19,9 @@ import java.nio.charset.StandardCharsets;
  * root {@code /streaming} the container serves the reference's paths: {@code /streaming/serverz},
  * {@code storez}, {@code channelsz} ({@code subs=1}, {@code channel=}, {@code offset},
  * {@code limit}) and {@code clientsz} ({@code subs=1}, {@code client=}), the same JSON the
- * launcher's monitoring port writes.
+ * launcher's monitoring port writes; and, when an admin token is set ({@code nats.admin_token} or
+ * {@code NATSEE_ADMIN_TOKEN}, as for the broker's close-connection action), the operator's
+ * {@code POST /streaming/channelsz/delete?channel=} ({@link ChannelDeletion}).
  */
 @Path("/")
 @RequestScoped
@@ -64,6 +69,22 @@ public class StreamingMonitorResource {
         }
         Object result = monitor.clientsz(client, "1".equals(subs), number(offset, 0), number(limit, DEFAULT_LIMIT));
         return result == null ? text(404, "Client " + client + " not found") : json(result);
+    }
+
+    @POST
+    @Path("channelsz/delete")
+    public Response deleteChannel(@QueryParam("channel") String channel, @HeaderParam("Authorization") String authorization)
+            throws InterruptedException {
+        String token = ChannelDeletion.tokenFromEnvironment();
+        StreamingServer server = lifecycle.server();
+        if (token == null) {
+            return text(404, "404 page not found\n");
+        }
+        if (server == null) {
+            return notRunning();
+        }
+        ChannelDeletion.Answer answer = new ChannelDeletion(server, token).handle("POST", authorization, channel);
+        return Response.status(answer.status()).type(answer.contentType()).entity(answer.bytes()).build();
     }
 
     private StreamingMonitor monitor() {
