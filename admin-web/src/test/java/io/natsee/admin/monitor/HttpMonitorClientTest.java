@@ -119,7 +119,10 @@ class HttpMonitorClientTest {
             Map<String, Object> document = client.varzDocument(server);
             assertEquals("unit", document.get("server_name"));
 
-            assertTrue(client.routes(server).isEmpty(), "no /routez on this broker yet: absent, not an error");
+            RoutePage noRoutes = client.routes(server).orElseThrow();
+            assertEquals(broker.serverId(), noRoutes.serverId());
+            assertEquals(0, noRoutes.numRoutes());
+            assertTrue(noRoutes.routes().isEmpty(), "a broker without a cluster block has no routes");
             assertTrue(client.streamingServer().isEmpty());
 
             assertTrue(client.closeConnection(server, connection.cid()));
