@@ -1,6 +1,9 @@
 package io.natsee.broker.subject;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -15,6 +18,13 @@ public final class MatchCache {
     /** Entries held at most before the cache is emptied; a power of two times 3/4. */
     static final int CAPACITY = 4096;
     private static final int SLOTS = CAPACITY * 4 / 3 + 1 > 4096 ? 8192 : 4096;
+
+    /**
+     * Reads a key's bytes as big-endian longs; {@link #equal} compares them with
+     * {@link ByteBuffer#getLong(int)}, so the word loops take only a
+     * buffer in big-endian order (a ByteBuffer's default, netty's too) and any other byte by byte.
+     */
+    private static final VarHandle KEY_WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final SubjectTrie trie;
     private final boolean enabled;
@@ -104,19 +114,39 @@ public final class MatchCache {
         return size;
     }
 
+    /**
+     * FNV-1a over the subject, eight bytes at a time where it can (one bounds check per word
+     * instead of one per byte: the byte loop was a fifth of the publish path in a profile).
+     */
     private static int hash(ByteBuffer buffer, int offset, int length) {
-        int h = 0x811c9dc5;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            h = (h ^ buffer.get(i)) * 0x01000193;
+        long h = 0xcbf29ce484222325L;
+        int i = offset;
+        int end = offset + length;
+        int words = buffer.order() == ByteOrder.BIG_ENDIAN ? end : i; // the word loop reads big-endian only
+        for (; i + Long.BYTES <= words; i += Long.BYTES) {
+            h = (h ^ buffer.getLong(i)) * 0x100000001b3L;
         }
-        return h ^ (h >>> 16);
+        for (; i < end; i++) {
+            h = (h ^ buffer.get(i)) * 0x100000001b3L;
+        }
+        int folded = (int) (h ^ (h >>> 32));
+        return folded ^ (folded >>> 16);
     }
 
+    /** Whether {@code key} holds the same bytes as the subject, compared a word at a time. */
     private static boolean equal(byte[] key, ByteBuffer buffer, int offset, int length) {
         if (key.length != length) {
             return false;
         }
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        // A little-endian view would compare each word's bytes reversed: bytes one by one then.
+        int words = buffer.order() == ByteOrder.BIG_ENDIAN ? length : 0;
+        for (; i + Long.BYTES <= words; i += Long.BYTES) {
+            if ((long) KEY_WORDS.get(key, i) != buffer.getLong(offset + i)) {
+                return false;
+            }
+        }
+        for (; i < length; i++) {
             if (key[i] != buffer.get(offset + i)) {
                 return false;
             }

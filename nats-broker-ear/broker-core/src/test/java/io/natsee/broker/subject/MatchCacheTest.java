@@ -207,4 +207,46 @@ class MatchCacheTest {
         assertArrayEquals(new Subscription[] {first, second}, match(one, "foo").plain());
         assertArrayEquals(new Subscription[] {first, second}, match(two, "foo").plain());
     }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void subjectsThatDifferInOneWordOrInTheTailAreDistinctEntries(boolean trieCache) {
+        // 8-byte words are hashed and compared at once, the last bytes one by one: a difference
+        // in either part, at any offset of a direct buffer, must reach a different entry.
+        SubjectTrie trie = new SubjectTrie(trieCache);
+        Subscription first = insert(trie, "orders.eu.created.v1");
+        Subscription word = insert(trie, "orders.us.created.v1");
+        Subscription tail = insert(trie, "orders.eu.created.v2");
+        MatchCache cache = new MatchCache(trie, true);
+        for (int shift = 0; shift < 9; shift++) {
+            assertArrayEquals(new Subscription[] {first}, direct(cache, "orders.eu.created.v1", shift).plain());
+            assertArrayEquals(new Subscription[] {word}, direct(cache, "orders.us.created.v1", shift).plain());
+            assertArrayEquals(new Subscription[] {tail}, direct(cache, "orders.eu.created.v2", shift).plain());
+        }
+        assertEquals(3, cache.size());
+    }
+
+    @Test
+    void aLittleEndianBufferNeverHitsTheEntryOfItsWordsReversed() {
+        // "abcdefgh" read as a little-endian long equals "hgfedcba" read big-endian.
+        SubjectTrie trie = new SubjectTrie(true);
+        Subscription forward = insert(trie, "abcdefgh");
+        Subscription reversed = insert(trie, "hgfedcba");
+        MatchCache cache = new MatchCache(trie, true);
+        assertArrayEquals(new Subscription[] {forward}, match(cache, "abcdefgh").plain());
+        ByteBuffer little = heap("hgfedcba").order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertArrayEquals(new Subscription[] {reversed}, cache.match(little, 0, 8).plain());
+        assertArrayEquals(new Subscription[] {reversed}, cache.match(little, 0, 8).plain());
+        assertArrayEquals(new Subscription[] {forward}, match(cache, "abcdefgh").plain());
+    }
+
+    private static MatchResult direct(MatchCache cache, String subject, int shift) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(subject.length() + shift + 3);
+        for (int i = 0; i < shift; i++) {
+            buffer.put(i, (byte) 'x');
+        }
+        buffer.put(shift, subject.getBytes(StandardCharsets.ISO_8859_1));
+        buffer.put(shift + subject.length(), (byte) ' ');
+        return cache.match(buffer, shift, subject.length());
+    }
 }
