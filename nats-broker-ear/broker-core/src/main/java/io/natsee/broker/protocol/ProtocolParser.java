@@ -4,6 +4,7 @@ import static io.natsee.broker.protocol.ParserState.*;
 
 import io.natsee.broker.protocol.ProtocolException.Kind;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The NATS client protocol parser: a byte state machine over each read, as nats-server's. One
@@ -19,6 +20,8 @@ public final class ProtocolParser {
 
     private static final int INITIAL_COPY = 256;
     private static final byte[] EMPTY = new byte[0];
+    /** The bytes {@code "PUB "} read as one big-endian int. */
+    private static final int PUB_SPACE_WORD = ('P' << 24) | ('U' << 16) | ('B' << 8) | ' ';
 
     private final ProtocolHandler handler;
     private final int maxControlLine;
@@ -121,6 +124,13 @@ public final class ProtocolParser {
                     if (!handler.beginOperation(b)) {
                         stopped = true;
                         return;
+                    }
+                    if (b == 'P' && i + 4 <= end && buffer.order() == ByteOrder.BIG_ENDIAN
+                            && buffer.getInt(i) == PUB_SPACE_WORD) {
+                        // "PUB " whole in this read, the common case: one comparison for four states.
+                        state = PUB_SPACE;
+                        i += 4;
+                        continue;
                     }
                     switch (b) {
                         case 'P', 'p' -> state = OP_P;
