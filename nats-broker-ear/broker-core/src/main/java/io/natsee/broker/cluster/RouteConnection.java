@@ -205,16 +205,27 @@ public final class RouteConnection extends Connection {
         LOG.log(System.Logger.Level.WARNING, "{0} - route peer sent -ERR {1}", describe(), text);
     }
 
-    /** {@code RS+ <account> <subject> [<queue> <weight>]}. */
-    void onSubscribe(String account, String subject, String queue) {
+    /**
+     * {@code RS+ <account> <subject> [<queue> <weight>]}. A repeated queue RS+ updates the weight
+     * (the number of the peer's members), which the router uses to pick among routes in
+     * proportion, as nats-server 2.9.10 counts a remote queue subscription weight times.
+     */
+    void onSubscribe(String account, String subject, String queue, int weight) {
         if (!GLOBAL_ACCOUNT.equals(account)) {
             return;
         }
         String key = queue == null ? subject : subject + ' ' + queue;
-        if (remoteInterest.containsKey(key)) {
+        Subscription existing = remoteInterest.get(key);
+        if (existing != null) {
+            if (queue != null) {
+                existing.weight(weight);
+            }
             return;
         }
         Subscription subscription = new Subscription(this, subject, queue, key);
+        if (queue != null) {
+            subscription.weight(weight);
+        }
         remoteInterest.put(key, subscription);
         server.interest().addRemote(subscription);
     }
@@ -285,7 +296,7 @@ public final class RouteConnection extends Connection {
                                 int subjectLength, int queueOffset, int queueLength, int weight) {
             RouteConnection.this.onSubscribe(text(args, accountOffset, accountLength),
                     text(args, subjectOffset, subjectLength),
-                    queueLength == 0 ? null : text(args, queueOffset, queueLength));
+                    queueLength == 0 ? null : text(args, queueOffset, queueLength), weight);
         }
 
         @Override
@@ -434,6 +445,12 @@ public final class RouteConnection extends Connection {
 
     List<String> remoteSubjects() {
         return new ArrayList<>(remoteInterest.keySet());
+    }
+
+    /** The weight the peer announced for {@code "subject queue"}; 0 without such interest. */
+    int remoteWeight(String key) {
+        Subscription subscription = remoteInterest.get(key);
+        return subscription == null ? 0 : subscription.weight();
     }
 
     Instant started() {

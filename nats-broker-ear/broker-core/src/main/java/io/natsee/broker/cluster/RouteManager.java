@@ -1,6 +1,5 @@
 package io.natsee.broker.cluster;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +9,8 @@ import io.natsee.broker.server.CloseReason;
 import io.natsee.broker.server.Interest;
 import io.natsee.broker.server.ServerContext;
 import io.natsee.broker.subject.Subscription;
+import io.natsee.broker.tls.TlsException;
+import io.natsee.broker.tls.TlsSettings;
 import io.natsee.broker.transport.ChannelAcceptor;
 import io.natsee.broker.transport.ChannelListener;
 import io.natsee.broker.transport.NettyTransport;
@@ -79,6 +80,8 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
     private String listenHost;
     private int listenPort;
     private volatile byte[] infoLine;
+    /** The cluster's TLS, for the route port and dialled routes; {@code null} for plain TCP. */
+    private final TlsSettings tls;
 
     public RouteManager(ServerContext server, NettyTransport transport, ClusterOptions options) {
         this.server = Objects.requireNonNull(server, "server");
@@ -87,6 +90,11 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
         this.serverId = server.serverId();
         this.dynamicName = options.name() == null;
         this.clusterName = dynamicName ? randomName() : options.name();
+        try {
+            this.tls = options.tls() == null ? null : TlsSettings.load(options.tls());
+        } catch (TlsException e) {
+            throw new IllegalArgumentException("cluster tls: " + e.getMessage(), e);
+        }
     }
 
     /** Binds the cluster port and dials the configured routes. Returns the bound port. */
@@ -94,7 +102,7 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
         String host = options.hostOr(clientHost);
         int requested = options.port() == ClusterOptions.RANDOM_PORT ? 0 : options.port();
         listenHost = host;
-        listenPort = transport.bind(host, requested, this);
+        listenPort = transport.bind(host, requested, this, tls);
         rebuildInfo();
         server.interest().listen(this);
         server.cluster(this);
@@ -147,34 +155,70 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
 
     // ---------------------------------------------------------------- INFO and CONNECT
 
+    /**
+     * The INFO line: the advertised address ({@code cluster_advertise}) in {@code host}/{@code port}
+     * and {@code ip} when one is configured, else the bound address and no {@code ip}, as
+     * nats-server 2.9.10's setRouteInfoHostPortAndIP does.
+     */
     private void rebuildInfo() {
-        JsonStringEncoder encoder = JsonStringEncoder.getInstance();
-        StringBuilder info = new StringBuilder(384);
-        info.append("INFO {\"server_id\":\"").append(encoder.quoteAsString(serverId))
-                .append("\",\"server_name\":\"").append(encoder.quoteAsString(server.serverName()))
-                .append("\",\"version\":\"").append(BrokerDefaults.VERSION)
-                .append("\",\"proto\":2,\"go\":\"java").append(Runtime.version())
-                .append("\",\"host\":\"").append(encoder.quoteAsString(listenHost))
-                .append("\",\"port\":").append(listenPort)
-                .append(",\"headers\":true");
-        if (options.authRequired()) {
-            info.append(",\"auth_required\":true");
+        String host = listenHost;
+        int port = listenPort;
+        String ip = null;
+        if (options.advertise() != null) {
+            HostPort advertised = HostPort.parse(options.advertise(), listenPort);
+            host = advertised.host();
+            port = advertised.port();
+            ip = "nats-route://" + advertised + "/";
         }
-        info.append(",\"max_payload\":").append(server.options().maxPayload())
-                .append(",\"cluster\":\"").append(encoder.quoteAsString(clusterName)).append('"');
-        if (dynamicName()) {
-            info.append(",\"cluster_dynamic\":true");
+        RouteInfo info = RouteInfo.of(serverId, server.serverName(), BrokerDefaults.VERSION, host, port,
+                options.authRequired(), tls != null, server.options().maxPayload(), null, clusterName, dynamicName(),
+                server.clientUrls());
+        if (ip != null) {
+            info = info.forGossip(ip);
         }
-        List<String> urls = server.clientUrls();
-        if (!urls.isEmpty()) {
-            info.append(",\"connect_urls\":[");
-            for (int i = 0; i < urls.size(); i++) {
-                info.append(i == 0 ? "\"" : ",\"").append(encoder.quoteAsString(urls.get(i))).append('"');
+        byte[] body = info.toJson();
+        byte[] line = new byte[body.length + 8];
+        System.arraycopy(INFO_PREFIX, 0, line, 0, INFO_PREFIX.length);
+        System.arraycopy(body, 0, line, INFO_PREFIX.length, body.length);
+        line[line.length - 3] = ' ';
+        line[line.length - 2] = '\r';
+        line[line.length - 1] = '\n';
+        infoLine = line;
+    }
+
+    private static final byte[] INFO_PREFIX = "INFO ".getBytes(StandardCharsets.US_ASCII);
+
+    /** A {@code host:port} (an IPv6 host in brackets); a missing port is the bound one, as nats-server's parseHostPort. */
+    record HostPort(String host, int port) {
+        static HostPort parse(String text, int defaultPort) {
+            String value = text.trim();
+            int colon = value.lastIndexOf(':');
+            boolean bracketed = value.startsWith("[");
+            if (colon < 0 || (bracketed && colon < value.indexOf(']'))
+                    || (!bracketed && value.indexOf(':') != colon)) {
+                return new HostPort(unbracket(value), defaultPort);
             }
-            info.append(']');
+            String portText = value.substring(colon + 1);
+            int port;
+            try {
+                port = Integer.parseInt(portText);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("invalid cluster advertise address \"" + text + "\"");
+            }
+            if (port == 0 || port == -1) {
+                port = defaultPort;
+            }
+            return new HostPort(unbracket(value.substring(0, colon)), port);
         }
-        info.append(",\"lnoc\":true} \r\n");
-        infoLine = info.toString().getBytes(StandardCharsets.UTF_8);
+
+        private static String unbracket(String host) {
+            return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        }
+
+        @Override
+        public String toString() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
     }
 
     private volatile String generatedName;
@@ -195,8 +239,6 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
 
     /** The CONNECT a dialling server sends: credentials from the route URL, else the cluster's. */
     byte[] connectLine(URI url) {
-        ObjectNode connect = json.createObjectNode();
-        connect.put("echo", true).put("verbose", false).put("pedantic", false);
         String user = options.user();
         String password = options.password();
         if (url != null && url.getRawUserInfo() != null) {
@@ -204,19 +246,17 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
             user = parts[0];
             password = parts.length > 1 ? parts[1] : null;
         }
-        if (user != null) {
-            connect.put("user", user);
-            if (password != null) {
-                connect.put("pass", password);
-            }
-        }
-        connect.put("tls_required", false).put("headers", true).put("name", serverId).put("cluster", clusterName);
-        if (dynamicName()) {
-            connect.put("cluster_dynamic", true);
-        }
-        connect.put("lnoc", true);
-        return ("CONNECT " + connect + "\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = RouteConnect.of(user, user == null ? null : password, tls != null, serverId, clusterName,
+                dynamicName()).toJson();
+        byte[] line = new byte[body.length + 10];
+        System.arraycopy(CONNECT_PREFIX, 0, line, 0, CONNECT_PREFIX.length);
+        System.arraycopy(body, 0, line, CONNECT_PREFIX.length, body.length);
+        line[line.length - 2] = '\r';
+        line[line.length - 1] = '\n';
+        return line;
     }
+
+    private static final byte[] CONNECT_PREFIX = "CONNECT ".getBytes(StandardCharsets.US_ASCII);
 
     byte[] connectLine() {
         return connectLine(null);
@@ -226,6 +266,10 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
 
     @Override
     public ChannelListener accept(TransportChannel channel) {
+        if (tls != null) {
+            // Routes speak TLS from the first byte (nats-server: the handshake comes before INFO).
+            channel.startTls();
+        }
         RouteConnection route = new RouteConnection(server, channel, server.nextConnectionId(), this, null);
         open.add(route);
         if (closed) {
@@ -242,7 +286,10 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
         }
         String host = dial.url.getHost();
         int port = dial.url.getPort() < 0 ? ClusterOptions.DEFAULT_ROUTE_PORT : dial.url.getPort();
-        transport.connect(host, port, DIAL_TIMEOUT_MILLIS, channel -> {
+        transport.connect(host, port, DIAL_TIMEOUT_MILLIS, tls, channel -> {
+            if (tls != null) {
+                channel.startTls();
+            }
             RouteConnection route = new RouteConnection(server, channel, server.nextConnectionId(), this, dial);
             open.add(route);
             if (closed) {

@@ -83,7 +83,7 @@ public final class MessageRouter {
                 if (routes == null) {
                     routes = loop.routeTargets;
                 }
-                routes.add(remote, group[0].queueName());
+                routes.add(pickRoute(group, remote, loop), group[0].queueName());
             }
         }
         if (routes != null) {
@@ -145,6 +145,29 @@ public final class MessageRouter {
         loop.outMsgs += delivered;
         loop.outBytes += (long) delivered * totalLength;
         return delivered;
+    }
+
+    /**
+     * The route a queue message goes to when no local member took it: one of the group's route
+     * members, chosen in proportion to the weight each announced (its number of members), as
+     * nats-server 2.9.10 does by counting a remote queue subscription weight times. With a
+     * single route member, that one without drawing a number.
+     */
+    private static Connection pickRoute(Subscription[] group, Connection first, LoopContext loop) {
+        Connection chosen = null;
+        int total = 0;
+        for (Subscription subscription : group) {
+            Connection target = (Connection) subscription.owner();
+            if (!target.route || target.closed) {
+                continue;
+            }
+            int weight = subscription.weight();
+            total += weight;
+            if (chosen == null || loop.nextInt(total) < weight) {
+                chosen = target;
+            }
+        }
+        return chosen == null ? first : chosen;
     }
 
     private static boolean named(String queue, String[] queues, int count) {

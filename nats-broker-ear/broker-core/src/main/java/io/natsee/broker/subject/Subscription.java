@@ -22,6 +22,8 @@ public final class Subscription {
     /** Auto-unsubscribe limit; 0 means none. */
     public long max;
     private volatile boolean removed;
+    /** For a route's queue interest: how many members stand behind it (the RS+ weight); 1 otherwise. */
+    private volatile int weight = 1;
 
     public Subscription(Subscriber owner, String subject, String queue, String sid) {
         this.owner = owner;
@@ -57,6 +59,16 @@ public final class Subscription {
     /** {@code " <sid> "}, for writing MSG lines without formatting. */
     public byte[] sidField() {
         return sidField;
+    }
+
+    /** The queue weight: the members a route's queue interest stands for; 1 for a local subscription. */
+    public int weight() {
+        return weight;
+    }
+
+    /** Sets the queue weight (at least 1), as a route's RS+ updates it. */
+    public void weight(int newWeight) {
+        weight = Math.max(1, newWeight);
     }
 
     /** Whether the subscription was removed (unsubscribed, auto-unsubscribed or closed). */

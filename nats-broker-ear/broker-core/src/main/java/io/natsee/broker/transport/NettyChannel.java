@@ -31,6 +31,8 @@ final class NettyChannel extends ChannelInboundHandlerAdapter implements Transpo
     private final int remotePort;
     private final SslContext sslContext;
     private final long handshakeTimeoutMillis;
+    /** The host dialled, for a channel that is the client side of TLS (a dialled route); {@code null} otherwise. */
+    private final String dialledHost;
     private SslHandler sslHandler;
     private ChannelListener listener;
     private boolean closedNotified;
@@ -41,7 +43,17 @@ final class NettyChannel extends ChannelInboundHandlerAdapter implements Transpo
 
     /** A channel that can upgrade to TLS with {@code sslContext} ({@code null}: plain TCP only). */
     NettyChannel(SocketChannel channel, int loopIndex, SslContext sslContext, long handshakeTimeoutMillis) {
+        this(channel, loopIndex, sslContext, handshakeTimeoutMillis, null);
+    }
+
+    /**
+     * A channel that can upgrade to TLS; with {@code dialledHost} set it takes the client side of
+     * the handshake and checks that the peer's certificate names that host, as Go's TLS client does.
+     */
+    NettyChannel(SocketChannel channel, int loopIndex, SslContext sslContext, long handshakeTimeoutMillis,
+                 String dialledHost) {
         this.channel = channel;
+        this.dialledHost = dialledHost;
         this.loopIndex = loopIndex;
         this.sslContext = sslContext;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
@@ -178,7 +190,15 @@ final class NettyChannel extends ChannelInboundHandlerAdapter implements Transpo
         if (sslHandler != null) {
             throw new IllegalStateException("TLS already started");
         }
-        SslHandler handler = sslContext.newHandler(channel.alloc());
+        SslHandler handler;
+        if (dialledHost == null) {
+            handler = sslContext.newHandler(channel.alloc());
+        } else {
+            handler = sslContext.newHandler(channel.alloc(), dialledHost, remotePort);
+            javax.net.ssl.SSLParameters parameters = handler.engine().getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            handler.engine().setSSLParameters(parameters);
+        }
         handler.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
         // A failed handshake closes at once: no close_notify to wait for.
         handler.setCloseNotifyFlushTimeoutMillis(0);

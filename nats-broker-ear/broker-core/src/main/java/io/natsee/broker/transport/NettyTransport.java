@@ -128,6 +128,26 @@ public final class NettyTransport implements AutoCloseable {
      */
     public void connect(String host, int port, int timeoutMillis, ChannelAcceptor acceptor,
                         java.util.function.Consumer<Throwable> failed) {
+        connect(host, port, timeoutMillis, null, acceptor, failed);
+    }
+
+    /**
+     * Like {@link #connect(String, int, int, ChannelAcceptor, java.util.function.Consumer)}, with
+     * TLS settings ({@code null} for none) that {@link TransportChannel#startTls()} uses as the
+     * client side of the handshake: the peer's certificate must chain to the settings' CAs (the
+     * JDK's when none) and name {@code host}; our certificate is shown when the peer asks. A TLS
+     * engine that cannot be set up fails through {@code failed}.
+     */
+    public void connect(String host, int port, int timeoutMillis, TlsSettings tls, ChannelAcceptor acceptor,
+                        java.util.function.Consumer<Throwable> failed) {
+        SslContext sslContext;
+        try {
+            sslContext = tls == null ? null : SslContexts.clientContext(tls);
+        } catch (io.natsee.broker.tls.TlsException e) {
+            failed.accept(e);
+            return;
+        }
+        long handshakeTimeoutMillis = tls == null ? 0 : Math.max(1, tls.handshakeTimeout().toMillis());
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -153,7 +173,8 @@ public final class NettyTransport implements AutoCloseable {
             }
             SocketChannel channel = (SocketChannel) future.channel();
             int loop = loopIndexes.getOrDefault(channel.eventLoop(), 0);
-            NettyChannel transportChannel = new NettyChannel(channel, loop, null, 0);
+            NettyChannel transportChannel = new NettyChannel(channel, loop, sslContext, handshakeTimeoutMillis,
+                    sslContext == null ? null : host);
             channel.pipeline().addLast(transportChannel);
             transportChannel.listener(acceptor.accept(transportChannel));
             channel.config().setAutoRead(true);

@@ -67,4 +67,29 @@ final class SslContexts {
             throw new TlsException("cannot set up TLS: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * A client context, for dialled routes: the peer's certificate is checked against the
+     * settings' CAs (the JDK's default trust when none are given), and ours is shown when asked.
+     */
+    static SslContext clientContext(TlsSettings settings) throws TlsException {
+        SslProvider provider = provider(settings.engine());
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider(provider)
+                .protocols(settings.protocols());
+        if (settings.key() != null) {
+            builder.keyManager(settings.key(), settings.certificateChain().toArray(new X509Certificate[0]));
+        }
+        if (settings.trustedCertificates() != null) {
+            builder.trustManager(settings.trustedCertificates().toArray(new X509Certificate[0]));
+        }
+        if (!settings.cipherSuites().isEmpty()) {
+            builder.ciphers(settings.cipherSuites(), SupportedCipherSuiteFilter.INSTANCE);
+        }
+        try {
+            return builder.build();
+        } catch (SSLException e) {
+            throw new TlsException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
 }

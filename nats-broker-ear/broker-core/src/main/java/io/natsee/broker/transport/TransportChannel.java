@@ -49,7 +49,8 @@ public interface TransportChannel {
     int loopIndex();
 
     /**
-     * Upgrades the connection to TLS, as the server side of the handshake, once what was written
+     * Upgrades the connection to TLS (the client side on a channel the transport dialled with TLS
+     * settings, the server side otherwise), once what was written
      * so far (the INFO line) is sent; the transport must have been given TLS settings. The
      * listener hears {@link ChannelListener#onTlsHandshake} when the handshake ends. IO thread only.
      */

@@ -27,8 +27,12 @@ final class ClusterTestSupport {
 
     static Broker start(String serverName, String name, List<URI> routes, String user, String password)
             throws IOException {
-        ClusterOptions cluster = new ClusterOptions(name, "127.0.0.1", ClusterOptions.RANDOM_PORT, routes, user,
-                password, null, null, null, false, 0);
+        return start(serverName, new ClusterOptions(name, "127.0.0.1", ClusterOptions.RANDOM_PORT, routes, user,
+                password, null, null, null, false, 0));
+    }
+
+    /** A broker with the given cluster block (its host and port as given: use 127.0.0.1 and -1). */
+    static Broker start(String serverName, ClusterOptions cluster) throws IOException {
         BrokerOptions options = BrokerOptions.builder()
                 .host("127.0.0.1")
                 .port(-1)

@@ -115,6 +115,15 @@ public final class TestPki {
         return issue(fileName, "CN=localhost,O=NATS EE tests", form, true);
     }
 
+    /**
+     * A route certificate for 127.0.0.1 and localhost, good for both ends of a TLS handshake
+     * (server and client authentication), as a cluster member needs with {@code verify}.
+     */
+    public Issued route(String fileName, KeyForm form) {
+        return issue(fileName, new X500Name("CN=localhost,O=NATS EE tests"), form, null,
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost"));
+    }
+
     /** A client certificate with the given subject CN. */
     public Issued client(String fileName, String commonName, KeyForm form) {
         return issue(fileName, "CN=" + commonName + ",O=NATS EE tests", form, false);
@@ -140,6 +149,13 @@ public final class TestPki {
     }
 
     private Issued issue(String fileName, X500Name subject, KeyForm form, boolean server, GeneralName... alternativeNames) {
+        return issue(fileName, subject, form, server ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth,
+                alternativeNames);
+    }
+
+    /** {@code purpose} null: both server and client authentication. */
+    private Issued issue(String fileName, X500Name subject, KeyForm form, KeyPurposeId purpose,
+                         GeneralName... alternativeNames) {
         try {
             KeyPair keys = generate(form);
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
@@ -150,8 +166,9 @@ public final class TestPki {
                             extensions.createAuthorityKeyIdentifier(caCertificate))
                     .addExtension(Extension.keyUsage, true,
                             new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                            server ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth));
+                    .addExtension(Extension.extendedKeyUsage, false, purpose == null
+                            ? new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth})
+                            : new ExtendedKeyUsage(purpose));
             if (alternativeNames.length > 0) {
                 builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alternativeNames));
             }
