@@ -355,6 +355,6 @@ public final class ServerContext implements ChannelAcceptor {
     }
 
     static void logClose(ClientConnection connection, CloseReason reason) {
-        LOG.log(System.Logger.Level.DEBUG, "{0} - client connection closed: {1}", connection.describe(), reason.text());
+        LOG.log(System.Logger.Level.DEBUG, "{0} - Client connection closed: {1}", connection.logPrefix(), reason.text());
     }
 }
