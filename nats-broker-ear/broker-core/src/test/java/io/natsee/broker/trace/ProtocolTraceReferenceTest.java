@@ -63,6 +63,12 @@ class ProtocolTraceReferenceTest {
             + "UNSUB 2\r\n"
             + "UNSUB 1 100\r\n"
             + "PING\r\n";
+    /** A client without a name, passwords the pattern finds oddly, and an operation that closes it. */
+    private static final String FAILING_SESSION = "CONNECT {\"verbose\":false,\"lang\":\"java\",\"version\":\"2.1\","
+            + "\"protocol\":1,\"pass\":\"p\\\"x\",\"password\":\"zz\"}\r\n"
+            + "SUB foo 1\r\n"
+            + "PUB foo 2\r\n\u0001\u007f\r\n"
+            + "FOO\r\n";
 
     private final Logger natsee = Logger.getLogger("io.natsee");
     private final List<String> records = new CopyOnWriteArrayList<>();
@@ -100,8 +106,8 @@ class ProtocolTraceReferenceTest {
 
     @Test
     void traceLinesMatchNatsServer() throws Exception {
-        List<String> ours = natseeTrace();
-        List<String> reference = referenceTrace();
+        List<String> ours = natseeTrace(SESSION, "PONG\r\n");
+        List<String> reference = referenceTrace(SESSION, "PONG\r\n");
         List<String> expected = new ArrayList<>();
         for (String line : reference) {
             expected.add(line.replace("\"auth_token\":\"tok123\"", "\"auth_token\":\"[REDACTED]\""));
@@ -110,17 +116,26 @@ class ProtocolTraceReferenceTest {
         assertEquals(String.join("\n", expected), String.join("\n", ours));
     }
 
-    private List<String> natseeTrace() throws Exception {
+    @Test
+    void errorsAndOddPasswordsMatchNatsServer() throws Exception {
+        String end = "-ERR 'Unknown Protocol Operation'\r\n";
+        List<String> ours = natseeTrace(FAILING_SESSION, end);
+        List<String> reference = referenceTrace(FAILING_SESSION, end);
+        assertTrue(reference.get(0).contains("\"pass\":\"[REDACTED]\"x\""), reference.get(0));
+        assertEquals(String.join("\n", reference), String.join("\n", ours));
+    }
+
+    private List<String> natseeTrace(String session, String end) throws Exception {
         BrokerOptions options = BrokerOptions.builder().host(HOST).port(-1).trace(true)
                 .maxTracedMsgLen(MAX_TRACED).build();
         try (Broker broker = new Broker(options)) {
             broker.start();
-            runSession(broker.port());
+            runSession(broker.port(), session, end);
             return collect(() -> List.copyOf(records));
         }
     }
 
-    private List<String> referenceTrace() throws Exception {
+    private List<String> referenceTrace(String session, String end) throws Exception {
         Path binary = ReferenceServer.binary().orElse(null);
         Assumptions.assumeTrue(binary != null, "nats-server is not installed");
         Path log = Files.createTempFile("nats-trace-", ".log");
@@ -131,7 +146,7 @@ class ProtocolTraceReferenceTest {
         try {
             Await.until(Duration.ofSeconds(10), "nats-server to start",
                     () -> !process.isAlive() || read(log).contains("Server is ready"));
-            runSession(port);
+            runSession(port, session, end);
             return collect(() -> {
                 List<String> lines = new ArrayList<>();
                 for (String line : read(log).split("\n")) {
@@ -163,14 +178,14 @@ class ProtocolTraceReferenceTest {
         return stripped;
     }
 
-    /** Sends the session, waits for the PONG that ends it, and closes the socket. */
-    private static void runSession(int port) throws IOException {
+    /** Sends the session, waits for the line that ends it, and closes the socket. */
+    private static void runSession(int port, String session, String end) throws IOException {
         try (Socket socket = new Socket(HOST, port)) {
             socket.setSoTimeout(10_000);
             InputStream in = socket.getInputStream();
             readUntil(in, "\r\n");
-            socket.getOutputStream().write(SESSION.getBytes(StandardCharsets.UTF_8));
-            readUntil(in, "PONG\r\n");
+            socket.getOutputStream().write(session.getBytes(StandardCharsets.UTF_8));
+            readUntil(in, end);
         }
     }
 
