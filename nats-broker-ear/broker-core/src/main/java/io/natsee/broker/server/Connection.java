@@ -63,7 +63,7 @@ public abstract class Connection implements ChannelListener, Subscriber {
         this.keepAlive = new KeepAlive(this, server.options.pingInterval().toNanos(), server.options.pingMax());
         this.lastActivityNanos = System.nanoTime();
         this.startNanos = lastActivityNanos;
-        this.trace = server.options.trace() ? new ProtocolTrace(this::logPrefix, server.options.maxTracedMsgLen()) : null;
+        this.trace = server.trace ? new ProtocolTrace(this::logPrefix, server.maxTracedMsgLen) : null;
     }
 
     /**

@@ -67,6 +67,8 @@ public final class ServerContext implements ChannelAcceptor {
 
     public ServerContext(BrokerOptions options, String serverId, int eventLoops, Clock clock) {
         this.options = options;
+        this.trace = options.trace();
+        this.maxTracedMsgLen = options.maxTracedMsgLen();
         this.clock = clock;
         this.serverId = serverId;
         this.serverName = options.serverName() == null ? serverId : options.serverName();
@@ -235,6 +237,19 @@ public final class ServerContext implements ChannelAcceptor {
     /** How clients authenticate now; replaced on reload. */
     public Authenticator authenticator() {
         return authenticator;
+    }
+
+    /**
+     * Whether connections opened from now on trace their protocol, and the longest payload they
+     * show (0: all); set from the options and again by a reload.
+     */
+    volatile boolean trace;
+    volatile int maxTracedMsgLen;
+
+    /** Switches the protocol trace for connections opened from now on (a reload of {@code trace}). */
+    public void reloadTrace(boolean trace, int maxTracedMsgLen) {
+        this.maxTracedMsgLen = maxTracedMsgLen;
+        this.trace = trace;
     }
 
     /** Applies new authorization settings: INFO changes for new clients, and every client re-checks. */

@@ -95,6 +95,65 @@ class ProtocolTraceTest {
         }
     }
 
+    @Test
+    void aReloadSwitchesTraceOnForNewConnections() throws Exception {
+        Logger natsee = Logger.getLogger("io.natsee");
+        Level previous = natsee.getLevel();
+        List<String> traced = new CopyOnWriteArrayList<>();
+        Handler capture = traceCapture(traced);
+        natsee.setLevel(Level.ALL);
+        natsee.addHandler(capture);
+        BrokerOptions off = BrokerOptions.builder().host("127.0.0.1").port(-1).build();
+        try (Broker broker = new Broker(off)) {
+            broker.start();
+            pingPong(broker.port());
+            assertEquals(List.of(), traced);
+            broker.reload(off.toBuilder().trace(true).build());
+            pingPong(broker.port());
+            io.natsee.broker.support.Await.until(java.time.Duration.ofSeconds(5), "the traced PING",
+                    () -> traced.stream().anyMatch(line -> line.endsWith(" - <<- [PING]")));
+            assertTrue(traced.stream().anyMatch(line -> line.endsWith(" - ->> [PONG]")), traced.toString());
+        } finally {
+            natsee.removeHandler(capture);
+            natsee.setLevel(previous);
+        }
+    }
+
+    private static Handler traceCapture(List<String> traced) {
+        return new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() < Level.FINE.intValue()) {
+                    traced.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    private static void pingPong(int port) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("CONNECT {\"verbose\":false}\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            while (!seen.toString().endsWith("PONG\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new java.io.IOException("closed: " + seen);
+                }
+                seen.append((char) b);
+            }
+        }
+    }
+
     private static String payload(String text, int max) {
         return quoted(text.getBytes(StandardCharsets.UTF_8), max);
     }
