@@ -107,8 +107,10 @@ class LameDuckClusterTest {
         Await.until(WAIT, "every client on one of the other two", () -> clients.stream().allMatch(c ->
                 c.connection.getStatus() == Connection.Status.CONNECTED
                         && (c.connectedPort() == second.port() || c.connectedPort() == third.port())));
-        assertEquals(CLIENTS / 2, clients.stream().filter(c -> c.connectedPort() == second.port()).count());
-        assertEquals(CLIENTS / 2, clients.stream().filter(c -> c.connectedPort() == third.port()).count());
+        // Half list the second server next and half the third; a client that had to reconnect
+        // again (see Client.recoverFromStalePing) may have gone on to the other one.
+        long onSecond = clients.stream().filter(c -> c.connectedPort() == second.port()).count();
+        assertTrue(onSecond > 0 && onSecond < CLIENTS, onSecond + " of " + CLIENTS + " on the second server");
 
         int[] before = clients.stream().mapToInt(c -> c.confirmed.get()).toArray();
         Await.until(WAIT, "publishing to go on after the move", () -> {
@@ -135,8 +137,8 @@ class LameDuckClusterTest {
         assertEquals(CLIENTS, closed.stream().filter(c -> "Server Shutdown".equals(c.reason())).count(),
                 closed.toString());
         assertEquals(CLIENTS + 1, closed.size(), closed.toString());
-        assertEquals(CLIENTS / 2, second.statistics().connections());
-        assertEquals(CLIENTS / 2 + 1, third.statistics().connections(), "the moved clients and the watcher");
+        assertEquals(CLIENTS + 1, second.statistics().connections() + third.statistics().connections(),
+                "the moved clients and the watcher");
     }
 
     /** Subscribes to every client's subject on one server and records what arrives, per client. */
@@ -209,21 +211,22 @@ class LameDuckClusterTest {
         final CountDownLatch lameDuckHeard = new CountDownLatch(1);
         final AtomicBoolean running = new AtomicBoolean(true);
         final Thread publisher;
-        volatile boolean moving;
+        final int leavingPort;
+        /** Set by the LAME_DUCK event, which jnats delivers on a pool thread, in any order with RECONNECTED. */
+        volatile boolean lameDuck;
 
         Client(int index, String... servers) throws Exception {
             this.index = index;
             this.subject = "ldm.client." + index;
+            this.leavingPort = URI.create(servers[0]).getPort();
             connection = Nats.connect(new Options.Builder().servers(servers).noRandomize()
                     .reconnectWait(Duration.ofMillis(20)).maxReconnects(-1)
                     .connectionListener((conn, event) -> {
                         if (event == ConnectionListener.Events.LAME_DUCK) {
-                            moving = true;
+                            lameDuck = true;
                             lameDuckHeard.countDown();
                         } else if (event == ConnectionListener.Events.DISCONNECTED) {
                             disconnects.incrementAndGet();
-                        } else if (event == ConnectionListener.Events.RECONNECTED) {
-                            moving = false;
                         }
                     }).build());
             Dispatcher dispatcher = connection.createDispatcher(message -> {
@@ -242,18 +245,23 @@ class LameDuckClusterTest {
             int next = 0;
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (running.get() && System.nanoTime() < end) {
-                if (moving || connection.getStatus() != Connection.Status.CONNECTED) {
+                // Moving: not connected, or still on the server in lame duck mode (asked of the
+                // connection: a flag cleared by RECONNECTED loses to a late LAME_DUCK event).
+                if (connection.getStatus() != Connection.Status.CONNECTED
+                        || (lameDuck && connectedPort() == leavingPort)) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                     continue;
                 }
                 int batchStart = next;
                 int disconnectsBefore = disconnects.get();
+                int portBefore = connectedPort();
                 try {
                     for (int i = 0; i < 10; i++) {
                         connection.publish(subject, Integer.toString(next++).getBytes(StandardCharsets.US_ASCII));
                     }
                     connection.flush(Duration.ofSeconds(2));
-                    if (disconnects.get() == disconnectsBefore) {
+                    // A flush the new server answered does not confirm what went into the old socket.
+                    if (disconnects.get() == disconnectsBefore && connectedPort() == portBefore) {
                         synchronized (confirmedSet) {
                             confirmedSet.set(batchStart, next);
                         }
@@ -261,6 +269,22 @@ class LameDuckClusterTest {
                     }
                 } catch (Exception e) {
                     // Moving (a flush timed out or the reconnect buffer was full): not confirmed.
+                    recoverFromStalePing();
+                }
+            }
+        }
+
+        /**
+         * jnats 2.26.2 wedges its flushes once one was issued while it was disconnected (that
+         * PING's future stays first in its pong queue, so every later flush is answered one PONG
+         * late and times out); a reconnect empties the queue. See LameDuckModeTest.
+         */
+        private void recoverFromStalePing() {
+            if (connection.getStatus() == Connection.Status.CONNECTED && connectedPort() != leavingPort) {
+                try {
+                    connection.forceReconnect();
+                } catch (Exception e) {
+                    // The publisher goes on polling the status; the next batch tells.
                 }
             }
         }
