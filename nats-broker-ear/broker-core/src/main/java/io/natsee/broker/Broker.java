@@ -126,6 +126,7 @@ public final class Broker implements AutoCloseable {
             throw new IllegalArgumentException("config reload not supported for " + String.join(", ", fixed));
         }
         server.reloadAuthorization(newOptions.authorization(), newOptions.effectiveAuthTimeout());
+        server.reloadTrace(newOptions.trace(), newOptions.maxTracedMsgLen());
         this.options = newOptions;
         LOG.log(System.Logger.Level.INFO, "Reloaded server configuration");
     }

@@ -63,11 +63,14 @@ class LameDuckModeTest {
         final CountDownLatch lameDuckHeard = new CountDownLatch(1);
         final AtomicBoolean running = new AtomicBoolean(true);
         final AtomicInteger disconnects = new AtomicInteger();
-        volatile boolean moving;
+        /** Set by the LAME_DUCK event, which jnats delivers on a pool thread, in any order with RECONNECTED. */
+        volatile boolean lameDuck;
+        final int firstPort;
         final Thread publisher;
 
         Client(int index, int firstPort, int secondPort) throws Exception {
             subject = "ldm.client." + index;
+            this.firstPort = firstPort;
             Options options = new Options.Builder()
                     .server("nats://127.0.0.1:" + firstPort)
                     .server("nats://127.0.0.1:" + secondPort)
@@ -77,12 +80,10 @@ class LameDuckModeTest {
                     .connectionListener((conn, event) -> {
                         if (event == ConnectionListener.Events.LAME_DUCK) {
                             // A well-behaved client stops publishing until it has moved.
-                            moving = true;
+                            lameDuck = true;
                             lameDuckHeard.countDown();
                         } else if (event == ConnectionListener.Events.DISCONNECTED) {
                             disconnects.incrementAndGet();
-                        } else if (event == ConnectionListener.Events.RECONNECTED) {
-                            moving = false;
                         }
                     })
                     .build();
@@ -104,7 +105,10 @@ class LameDuckModeTest {
             int next = 0;
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (running.get() && System.nanoTime() < end) {
-                if (moving || connection.getStatus() != Connection.Status.CONNECTED) {
+                // Moving: connected to the server in lame duck mode, or not connected. Asked of the
+                // connection itself, not of a flag that the RECONNECTED event clears: jnats runs the
+                // events on a thread pool, so a late LAME_DUCK after RECONNECTED would stop it for good.
+                if (connection.getStatus() != Connection.Status.CONNECTED || (lameDuck && connectedPort() == firstPort)) {
                     // Poll until moved. Publishing on through the move is not counted: a flush on the
                     // new server does not confirm what went into the old socket, and jnats 2.26.2 can
                     // stop answering flushes issued while it reconnects (nats-server as the second
@@ -114,12 +118,15 @@ class LameDuckModeTest {
                 }
                 int batchStart = next;
                 int disconnectsBefore = disconnects.get();
+                int portBefore = connectedPort();
                 try {
                     for (int i = 0; i < 10; i++) {
                         connection.publish(subject, Integer.toString(next++).getBytes(StandardCharsets.US_ASCII));
                     }
                     connection.flush(Duration.ofSeconds(2));
-                    if (disconnects.get() != disconnectsBefore) {
+                    // A flush answered by the new server does not confirm what went into the old socket;
+                    // the port tells at once, the DISCONNECTED event (on the pool) maybe only later.
+                    if (disconnects.get() != disconnectsBefore || connectedPort() != portBefore) {
                         unconfirmedBatches.incrementAndGet();
                         continue;
                     }
@@ -131,10 +138,34 @@ class LameDuckModeTest {
                     // In the middle of moving (a flush timed out, the reconnect buffer was full):
                     // this batch is not confirmed.
                     unconfirmedBatches.incrementAndGet();
+                    recoverFromStalePing();
                 }
             }
         }
 
+        /**
+         * After the move jnats 2.26.2 sometimes times out every flush on the new server: seen in
+         * about one run in six as a client whose publisher waited in {@code flush} with a
+         * TimeoutException every 2 s, while the server received each batch, delivered it back to
+         * the same client (its reader counted every MSG, written in the same flush as the PONG that
+         * followed it) and had nothing pending. One PONG is matched to an older, stale future in
+         * jnats' pong queue, so each flush is answered one PONG late. This was the flakiness of
+         * this test (the publisher stopped, "publishing did not go on on the second server"). A
+         * timed-out flush on the second server therefore reconnects, which empties that queue;
+         * the batches involved are not counted as confirmed.
+         */
+        private void recoverFromStalePing() {
+            if (connection.getStatus() == Connection.Status.CONNECTED && connectedPort() != firstPort) {
+                try {
+                    staleFlushRecoveries.incrementAndGet();
+                    connection.forceReconnect();
+                } catch (Exception e) {
+                    // The publisher goes on polling the status; the next batch tells.
+                }
+            }
+        }
+
+        final AtomicInteger staleFlushRecoveries = new AtomicInteger();
         final BitSet confirmedSet = new BitSet();
         final AtomicInteger unconfirmedBatches = new AtomicInteger();
 
@@ -205,6 +236,7 @@ class LameDuckModeTest {
                 Client c = clients.get(i);
                 state.append(' ').append(c.subject).append(" confirmed ").append(confirmedAfterMove[i]).append("->")
                         .append(c.confirmed.get()).append(" unconfirmed batches ").append(c.unconfirmedBatches.get())
+                        .append(" stale-flush recoveries ").append(c.staleFlushRecoveries.get())
                         .append(" status ").append(c.connection.getStatus()).append(" publisher alive ")
                         .append(c.publisher.isAlive()).append(';');
             }

@@ -11,6 +11,8 @@ import io.natsee.broker.protocol.ProtocolParser;
 import io.natsee.broker.subject.MatchResult;
 import io.natsee.broker.subject.Subjects;
 import io.natsee.broker.subject.Subscription;
+import io.natsee.broker.trace.ProtocolTrace;
+import io.natsee.broker.trace.TracingProtocolHandler;
 import io.natsee.broker.transport.TransportChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -51,12 +53,15 @@ public final class ClientConnection extends Connection implements ProtocolHandle
 
     ClientConnection(ServerContext server, TransportChannel channel, long id) {
         super(server, channel, id, false);
-        this.parser = new ProtocolParser(this, server.options.maxControlLine(), server.options.maxPayload());
+        this.parser = new ProtocolParser(trace == null ? this : new TracingProtocolHandler(this, trace),
+                server.options.maxControlLine(), server.options.maxPayload());
         this.security = new ClientSecurity(server, channel);
     }
 
     /** Sends INFO and starts the keep-alive timer. Called on the connection's loop. */
     void start() {
+        System.getLogger(ClientConnection.class.getName()).log(System.Logger.Level.DEBUG,
+                "{0} - Client connection created", describe());
         String nonce = security.begin();
         out.append(server.infoFor(id(), channel.remoteHost(), nonce));
         flush();
@@ -117,9 +122,14 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             subscription.markRemoved();
             server.interest.removeLocal(subscription);
         }
-        subscriptions.clear();
         server.registry().closed(this, last);
         ServerContext.logClose(this, closeReason);
+        if (trace != null) {
+            for (Subscription subscription : subscriptions.values()) {
+                trace.removed(subscription.sid());
+            }
+        }
+        subscriptions.clear();
     }
 
     @Override
@@ -177,6 +187,21 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             announced = true;
             server.registry().authenticated(this);
         }
+    }
+
+    /**
+     * The log prefix with the client's {@code "v<version>:<lang>:<name>"} (the parts it sent,
+     * Go-quoted) once CONNECT named it, as nats-server writes it.
+     */
+    @Override
+    protected String logPrefix() {
+        ConnectInfo info = connectInfo;
+        String label = join(join(info.version().isEmpty() ? "" : "v" + info.version(), info.lang()), info.name());
+        return label.isEmpty() ? describe() : describe() + " - " + ProtocolTrace.quote(label);
+    }
+
+    private static String join(String left, String right) {
+        return left.isEmpty() ? right : right.isEmpty() ? left : left + ":" + right;
     }
 
     /** Whether this client completed a CONNECT (the connect advisory went out for it). */
@@ -366,6 +391,11 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             }
             if (!keep) {
                 removeSubscription(subscription);
+                sendOk();
+                if (trace != null) {
+                    trace.removed(subscription.sid());
+                }
+                return;
             }
         }
         sendOk();
@@ -488,6 +518,10 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         int size = totalLength - skip;
         ProtocolWriter.message(out, asHeaders, args, subjectOffset, subjectLength, subscription.sidField(),
                 replyOffset, replyLength, payload, payloadOffset, headerLength, skip, size, sizes);
+        if (trace != null) {
+            trace.sentMessage(asHeaders, args, subjectOffset, subjectLength, subscription.sid(), replyOffset,
+                    replyLength, headerLength, size);
+        }
         outMsgs++;
         outBytes += size;
         if (max > 0 && subscription.delivered >= max) {

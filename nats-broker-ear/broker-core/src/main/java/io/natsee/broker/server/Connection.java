@@ -2,6 +2,7 @@ package io.natsee.broker.server;
 
 import io.natsee.broker.subject.Subscriber;
 import io.natsee.broker.subject.Subscription;
+import io.natsee.broker.trace.ProtocolTrace;
 import io.natsee.broker.transport.ChannelListener;
 import io.natsee.broker.transport.TransportChannel;
 import java.nio.ByteBuffer;
@@ -30,6 +31,8 @@ public abstract class Connection implements ChannelListener, Subscriber {
     final OutboundBuffer out = new OutboundBuffer();
     final KeepAlive keepAlive;
     final ProducerStall stall = new ProducerStall(this);
+    /** This connection's protocol trace; null unless tracing ({@code -V}) is on. */
+    protected final ProtocolTrace trace;
     private final Instant start;
     /** {@link System#nanoTime()} at {@link #start}, to turn activity times into instants. */
     private final long startNanos;
@@ -60,6 +63,7 @@ public abstract class Connection implements ChannelListener, Subscriber {
         this.keepAlive = new KeepAlive(this, server.options.pingInterval().toNanos(), server.options.pingMax());
         this.lastActivityNanos = System.nanoTime();
         this.startNanos = lastActivityNanos;
+        this.trace = server.trace ? new ProtocolTrace(this::logPrefix, server.maxTracedMsgLen) : null;
     }
 
     /**
@@ -235,6 +239,9 @@ public abstract class Connection implements ChannelListener, Subscriber {
 
     /** Queues protocol bytes for this connection from its own loop. */
     protected final void queue(byte[] bytes) {
+        if (trace != null) {
+            trace.sentLine(bytes);
+        }
         if (locking) {
             synchronized (this) {
                 out.append(bytes);
@@ -399,5 +406,10 @@ public abstract class Connection implements ChannelListener, Subscriber {
 
     protected String describe() {
         return channel.remoteHost() + ":" + channel.remotePort() + " - cid:" + id;
+    }
+
+    /** What starts this connection's log and trace lines; a client adds its name once it sent CONNECT. */
+    protected String logPrefix() {
+        return describe();
     }
 }

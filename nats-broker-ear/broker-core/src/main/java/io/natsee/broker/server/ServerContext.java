@@ -67,6 +67,8 @@ public final class ServerContext implements ChannelAcceptor {
 
     public ServerContext(BrokerOptions options, String serverId, int eventLoops, Clock clock) {
         this.options = options;
+        this.trace = options.trace();
+        this.maxTracedMsgLen = options.maxTracedMsgLen();
         this.clock = clock;
         this.serverId = serverId;
         this.serverName = options.serverName() == null ? serverId : options.serverName();
@@ -237,6 +239,19 @@ public final class ServerContext implements ChannelAcceptor {
         return authenticator;
     }
 
+    /**
+     * Whether connections opened from now on trace their protocol, and the longest payload they
+     * show (0: all); set from the options and again by a reload.
+     */
+    volatile boolean trace;
+    volatile int maxTracedMsgLen;
+
+    /** Switches the protocol trace for connections opened from now on (a reload of {@code trace}). */
+    public void reloadTrace(boolean trace, int maxTracedMsgLen) {
+        this.maxTracedMsgLen = maxTracedMsgLen;
+        this.trace = trace;
+    }
+
     /** Applies new authorization settings: INFO changes for new clients, and every client re-checks. */
     public void reloadAuthorization(AuthOptions authorization, java.time.Duration authTimeout) {
         this.authenticator = new Authenticator(authorization);
@@ -355,6 +370,6 @@ public final class ServerContext implements ChannelAcceptor {
     }
 
     static void logClose(ClientConnection connection, CloseReason reason) {
-        LOG.log(System.Logger.Level.DEBUG, "{0} - client connection closed: {1}", connection.describe(), reason.text());
+        LOG.log(System.Logger.Level.DEBUG, "{0} - Client connection closed: {1}", connection.logPrefix(), reason.text());
     }
 }

@@ -22,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -135,6 +136,19 @@ class BrokerWarIT {
         // The JAX-RS paths stay for the container's users.
         HttpResponse<String> jaxrs = get(http, "http://127.0.0.1:" + HTTP_PORT + "/natsee-broker/varz");
         assertEquals(200, jaxrs.statusCode(), jaxrs.body());
+        // connz, subsz, routez and accountz there too, from the same data methods as the port.
+        String resource = "http://127.0.0.1:" + HTTP_PORT + "/natsee-broker";
+        HttpResponse<String> connzThere = get(http, resource + "/connz?subs=1");
+        assertEquals(200, connzThere.statusCode(), connzThere.body());
+        assertTrue(connzThere.body().contains("\"num_connections\": 1,"), connzThere.body());
+        assertTrue(connzThere.body().contains("\"it.\\u003e\""), connzThere.body());
+        for (String path : List.of("/subsz", "/subscriptionsz?subs=1", "/routez", "/accountz", "/connz?sort=bogus",
+                "/subsz?offset=x")) {
+            HttpResponse<String> port = get(http, monitor + path);
+            HttpResponse<String> there = get(http, resource + path);
+            assertEquals(port.statusCode(), there.statusCode(), path + ": " + there.body());
+            assertEquals(withoutNow(port.body()), withoutNow(there.body()), path);
+        }
 
         String container = "http://127.0.0.1:" + HTTP_PORT;
         HttpResponse<String> live = get(http, container + "/health/live");
@@ -147,6 +161,11 @@ class BrokerWarIT {
         assertEquals(200, metrics.statusCode(), metrics.body());
         assertTrue(metrics.body().matches("(?s).*nats_broker_in_msgs\\{[^}]*mp_scope=\"application\"[^}]*\\} 102(\\.0)?\\n.*"), metrics.body());
         assertTrue(metrics.body().matches("(?s).*nats_broker_connections\\{[^}]*\\} 1(\\.0)?\\n.*"), metrics.body());
+    }
+
+    /** The body without its {@code "now"} line, the one field that differs between two requests. */
+    private static String withoutNow(String body) {
+        return body.replaceAll("(?m)^\\s*\"now\": .*\n", "");
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
