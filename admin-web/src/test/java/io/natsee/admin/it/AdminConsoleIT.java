@@ -151,9 +151,10 @@ class AdminConsoleIT {
         java.util.List<String> setCookies = new java.util.ArrayList<>(fresh.get("index.xhtml").headers().allValues("Set-Cookie"));
         setCookies.addAll(fresh.get("login.xhtml").headers().allValues("Set-Cookie"));
         String cookie = setCookies.stream().filter(c -> c.startsWith("JSESSIONID=")).findFirst().orElse("");
-        // TODO(helper-12): SameSite=Strict is asked for through SessionCookieConfig.setAttribute (SessionCookies) but
-        // Payara Micro 6.2025.10 does not apply it; web.xml's <attribute> breaks the EAR on WildFly 36.
         assertTrue(cookie.contains("HttpOnly"), "the session cookie: " + cookie);
+        // Payara takes SameSite from glassfish-web.xml (cookieSameSite), not from SessionCookieConfig.setAttribute.
+        assertEquals(1, countOf(cookie, "SameSite="), "one SameSite attribute: " + cookie);
+        assertTrue(cookie.toLowerCase(java.util.Locale.ROOT).contains("samesite=strict"), "the session cookie: " + cookie); // Payara writes "strict"
         assertEquals(200, anonymous.get("jakarta.faces.resource/admin/css/admin.css.xhtml").statusCode());
 
         HttpResponse<String> wrong = session().login("op", "not-the-password");
@@ -315,6 +316,7 @@ class AdminConsoleIT {
                 browser.open("connections.xhtml");
                 assertTrue(driver.getPageSource().contains("browser-load"));
             }
+            browser.layoutProblems().forEach(problem -> System.out.println("LAYOUT " + problem)); // TODO(helper-12): assert none once the layout is fixed
         }
     }
 
@@ -488,6 +490,7 @@ class AdminConsoleIT {
             assertTrue(streaming.hasChannel("orders"), "and only that one");
             assertFalse(driver.getPageSource().contains(">doomed</span>"), "the table was read again");
             browser.screenshots("streaming-deleted");
+            browser.layoutProblems().forEach(problem -> System.out.println("LAYOUT " + problem)); // TODO(helper-12): assert none once the layout is fixed
         }
     }
 

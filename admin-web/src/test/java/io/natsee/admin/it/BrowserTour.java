@@ -5,8 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -19,6 +18,43 @@ final class BrowserTour implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+    /**
+     * What looks unfinished at a width: the page scrolling sideways, a button cut off by the window
+     * or by a scrolling box around it, and (at laptop width, {@code arguments[0]}) a table that
+     * scrolls sideways instead of fitting.
+     */
+    private static final String LAYOUT_CHECK = """
+            const laptop = arguments[0], problems = [], width = document.documentElement.clientWidth;
+            const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined ? '.' + String(e.className).trim().split(/\\s+/).join('.') : '');
+            if (document.documentElement.scrollWidth > width + 1) {
+              let widest = null;
+              for (const e of document.querySelectorAll('body *')) {
+                const right = e.getBoundingClientRect().right;
+                if (right > width + 1 && (!widest || right > widest.right)) { widest = {right: right, name: name(e)}; }
+              }
+              problems.push('the page scrolls sideways (' + document.documentElement.scrollWidth + ' px in ' + width + ' px), widest: ' + (widest ? widest.name : '?'));
+            }
+            for (const b of document.querySelectorAll('button, input[type=submit], a.ui-button')) {
+              if (!b.offsetParent) { continue; }
+              const r = b.getBoundingClientRect();
+              if (r.right > width + 1 || r.left < -1) { problems.push('button ' + (b.value || b.textContent).trim() + ' is outside the window'); continue; }
+              for (let box = b.parentElement; box && box !== document.body; box = box.parentElement) {
+                if (getComputedStyle(box).overflowX !== 'visible') {
+                  const outer = box.getBoundingClientRect();
+                  if (r.right > outer.right + 1 || r.left < outer.left - 1) { problems.push('button ' + (b.value || b.textContent).trim() + ' is cut off by ' + name(box)); }
+                  break;
+                }
+              }
+            }
+            if (laptop) {
+              for (const t of document.querySelectorAll('.ui-datatable-tablewrapper, .table-scroll')) {
+                if (t.scrollWidth > t.clientWidth + 1) { problems.push('a table scrolls sideways: ' + name(t.closest('[id]') || t)); }
+              }
+            }
+            return problems;
+            """;
+
+    private final java.util.List<String> layoutProblems = new java.util.ArrayList<>();
     private final WebDriver driver;
     private final String base;
     private final Path screenshots;
@@ -61,14 +97,34 @@ final class BrowserTour implements AutoCloseable {
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
-    /** Saves the page at laptop (1366 px) and phone (390 px) width as {@code name-laptop.png}, {@code name-phone.png}. */
+    /**
+     * Saves the whole page (not only the window) at laptop (1366 px) and phone (390 px) width as
+     * {@code name-laptop.png}, {@code name-phone.png}, and notes what {@link #LAYOUT_CHECK} finds there.
+     */
     void screenshots(String name) throws Exception {
         for (Object[] size : new Object[][] {{"laptop", 1366, 900}, {"phone", 390, 844}}) {
             driver.manage().window().setSize(new Dimension((Integer) size[1], (Integer) size[2]));
             Thread.sleep(300); // let the layout and the charts settle at the new width
-            Files.write(screenshots.resolve(name + "-" + size[0] + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+            @SuppressWarnings("unchecked")
+            java.util.List<Object> problems = (java.util.List<Object>) ((JavascriptExecutor) driver)
+                    .executeScript(LAYOUT_CHECK, "laptop".equals(size[0]));
+            for (Object problem : problems) {
+                layoutProblems.add(name + " at " + size[0] + " width: " + problem);
+            }
+            Number height = (Number) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollHeight;");
+            Number width = (Number) ((JavascriptExecutor) driver).executeScript("return document.documentElement.clientWidth;");
+            java.util.Map<String, Object> clip = java.util.Map.of("x", 0, "y", 0, "width", width,
+                    "height", Math.min(height.intValue(), 6000), "scale", 1);
+            java.util.Map<String, Object> shot = ((ChromeDriver) driver).executeCdpCommand("Page.captureScreenshot",
+                    java.util.Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
+            Files.write(screenshots.resolve(name + "-" + size[0] + ".png"), java.util.Base64.getDecoder().decode((String) shot.get("data")));
         }
         driver.manage().window().setSize(new Dimension(1366, 900));
+    }
+
+    /** What the screenshots so far found unfinished, one line each; empty when every page fitted. */
+    java.util.List<String> layoutProblems() {
+        return java.util.List.copyOf(layoutProblems);
     }
 
     @Override
