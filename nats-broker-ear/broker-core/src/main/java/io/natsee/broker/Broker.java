@@ -76,26 +76,28 @@ public final class Broker implements AutoCloseable {
         NettyTransport netty = new NettyTransport(options.eventLoops(), threadFactory);
         ServerContext server = new ServerContext(options, serverId, netty.eventLoops(), clock);
         int requested = options.port() == 0 ? BrokerDefaults.PORT : options.port() == BrokerDefaults.RANDOM_PORT ? 0 : options.port();
+        ClusterOptions cluster = options.cluster();
+        RouteManager manager = null;
         try {
+            if (cluster != null && cluster.enabled()) {
+                // Made before the client port opens, so that it hears every local subscription:
+                // a client may subscribe before the cluster port is bound.
+                manager = new RouteManager(server, netty, cluster);
+            }
             server.listening(options.host(), requested == 0 ? 0 : requested);
             int bound = netty.bind(options.host(), requested, server, tls);
             server.listening(options.host(), bound);
             this.port = bound;
+            if (manager != null) {
+                manager.start(options.host());
+                this.routes = manager;
+            }
         } catch (IOException | RuntimeException e) {
+            if (manager != null) {
+                manager.close();
+            }
             netty.close();
             throw e;
-        }
-        ClusterOptions cluster = options.cluster();
-        if (cluster != null && cluster.enabled()) {
-            RouteManager manager = new RouteManager(server, netty, cluster);
-            try {
-                manager.start(options.host());
-            } catch (IOException | RuntimeException e) {
-                manager.close();
-                netty.close();
-                throw e;
-            }
-            this.routes = manager;
         }
         this.transport = netty;
         this.context = server;

@@ -41,10 +41,13 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
         AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RouteManager.class.getName());
-    /** nats-server's routeConnectDelay: the pause before dialling a lost route again. */
+    /**
+     * nats-server's routeConnectDelay: the pause between attempts on a route, the same for every
+     * attempt (a configured route is tried for ever, so a healed partition is joined within it).
+     */
     static final long REDIAL_DELAY_MILLIS = 1000;
-    /** The longest pause between attempts on a route that keeps failing. */
-    static final long MAX_REDIAL_DELAY_MILLIS = 5000;
+    /** Up to this much is added at random, so that two servers redialling each other do not keep colliding. */
+    static final int REDIAL_JITTER_MILLIS = 100;
     private static final int DIAL_TIMEOUT_MILLIS = 2000;
     private static final char[] ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
@@ -95,6 +98,8 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
         } catch (TlsException e) {
             throw new IllegalArgumentException("cluster tls: " + e.getMessage(), e);
         }
+        // Local interest is counted from now on, before any route exists, so none is missed.
+        server.interest().listen(this);
     }
 
     /** Binds the cluster port and dials the configured routes. Returns the bound port. */
@@ -104,7 +109,6 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
         listenHost = host;
         listenPort = transport.bind(host, requested, this, tls);
         rebuildInfo();
-        server.interest().listen(this);
         server.cluster(this);
         LOG.log(System.Logger.Level.INFO, "Listening for route connections on {0}:{1,number,#}", host, listenPort);
         for (URI url : options.routes()) {
@@ -272,12 +276,28 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
         }
         RouteConnection route = new RouteConnection(server, channel, server.nextConnectionId(), this, null);
         open.add(route);
+        startAccepted(route, channel, false);
+        return route;
+    }
+
+    /**
+     * Starts an accepted route, or waits a moment when it came in between the bind of the
+     * cluster port and the first INFO (the peer is not read until then).
+     */
+    private void startAccepted(RouteConnection route, TransportChannel channel, boolean paused) {
         if (closed) {
             route.refuse(null, CloseReason.SERVER_SHUTDOWN);
+        } else if (infoLine == null) {
+            if (!paused) {
+                channel.setReading(false);
+            }
+            channel.schedule(() -> startAccepted(route, channel, true), 5, TimeUnit.MILLISECONDS);
         } else {
+            if (paused) {
+                channel.setReading(true);
+            }
             route.start();
         }
-        return route;
     }
 
     private void dial(Dial dial) {
@@ -317,7 +337,7 @@ public final class RouteManager implements ChannelAcceptor, Interest.Listener, S
         if (dial.serverId != null && routes.containsKey(dial.serverId)) {
             return;
         }
-        long delay = Math.min(MAX_REDIAL_DELAY_MILLIS, REDIAL_DELAY_MILLIS * Math.max(1, dial.failures));
+        long delay = REDIAL_DELAY_MILLIS + java.util.concurrent.ThreadLocalRandom.current().nextInt(REDIAL_JITTER_MILLIS);
         transport.schedule(() -> dial(dial), delay);
     }
 
