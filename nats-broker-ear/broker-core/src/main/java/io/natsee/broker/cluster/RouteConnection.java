@@ -41,7 +41,6 @@ public final class RouteConnection extends Connection {
     private volatile RemoteServer remote;
     private volatile boolean registered;
     private volatile boolean connectReceived;
-    private boolean slowReported;
     private final String[] queueScratch = new String[16];
 
     RouteConnection(ServerContext server, TransportChannel channel, long id, RouteManager manager,
@@ -392,24 +391,28 @@ public final class RouteConnection extends Connection {
         return true;
     }
 
-    /** A route is reported as slow, not closed, as nats-server does (the peer is a server). */
+    /** nats-server applies max_pending to clients only: a route's queue never drops the route. */
     @Override
     protected boolean pendingLimitExceeded() {
-        reportSlow();
         return true;
     }
 
+    /**
+     * As nats-server: a route that could not take its bytes for a whole write deadline is
+     * counted and reported as a slow consumer each time, and closed (then redialled when it
+     * was ours to dial) only when the peer read nothing at all in that time.
+     */
     @Override
-    protected void writeDeadlineExceeded() {
-        reportSlow();
-    }
-
-    private void reportSlow() {
-        if (!slowReported) {
-            slowReported = true;
-            server.countSlowConsumer(this, io.natsee.broker.server.CloseReason.SLOW_CONSUMER_PENDING_BYTES);
-            LOG.log(System.Logger.Level.WARNING, "{0} - Slow Consumer Detected: route", describe());
+    protected boolean writeDeadlineExceeded(long drained, long pending) {
+        LOG.log(System.Logger.Level.INFO, "{0} - Slow Consumer Detected: WriteDeadline of {1} exceeded with {2} total bytes.",
+                describe(), io.natsee.broker.monitor.GoFormats.duration(server.options().writeDeadline().toNanos()),
+                Long.toString(pending));
+        if (drained == 0) {
+            closeSlowConsumer(io.natsee.broker.server.CloseReason.SLOW_CONSUMER_WRITE_DEADLINE);
+            return false;
         }
+        server.countSlowConsumer(this, io.natsee.broker.server.CloseReason.SLOW_CONSUMER_WRITE_DEADLINE);
+        return true;
     }
 
     // ---------------------------------------------------------------- monitoring

@@ -44,6 +44,10 @@ public abstract class Connection implements ChannelListener, Subscriber {
     private boolean touched;
     private volatile boolean flushScheduled;
     private long blockedSinceNanos;
+    /** Bytes handed to the transport since the connection opened (on this connection's loop). */
+    private long handedBytes;
+    /** Bytes the peer had read when the current write deadline was armed. */
+    private long drainedAtArm;
     private TransportChannel.Cancellable writeDeadlineTimer;
 
     long inMsgs;
@@ -308,6 +312,7 @@ public abstract class Connection implements ChannelListener, Subscriber {
         }
         try {
             channel.write(out.array(), 0, out.length());
+            handedBytes += out.length();
         } catch (OutOfMemoryError exhausted) {
             // The transport's direct memory is used up by what peers have not read: this one
             // cannot be given more, which is what a slow consumer is. The others keep going.
@@ -326,6 +331,7 @@ public abstract class Connection implements ChannelListener, Subscriber {
         if (writeDeadlineTimer != null) {
             writeDeadlineTimer.cancel();
         }
+        drainedAtArm = drainedBytes();
         long deadline = server.options.writeDeadline().toNanos();
         writeDeadlineTimer = channel.schedule(this::onWriteDeadline, deadline, TimeUnit.NANOSECONDS);
     }
@@ -339,15 +345,31 @@ public abstract class Connection implements ChannelListener, Subscriber {
         long waited = System.nanoTime() - since;
         long deadline = server.options.writeDeadline().toNanos();
         if (waited >= deadline) {
-            writeDeadlineExceeded();
+            long drained = drainedBytes() - drainedAtArm;
+            long pending = channel.pendingBytes();
+            if (writeDeadlineExceeded(drained, pending) && !closed) {
+                // Kept open (a route that read part of it): a new deadline for what is left.
+                blockedSinceNanos = System.nanoTime();
+                armWriteDeadline();
+            }
         } else {
             writeDeadlineTimer = channel.schedule(this::onWriteDeadline, deadline - waited, TimeUnit.NANOSECONDS);
         }
     }
 
-    /** The peer has not read for a whole write deadline. Clients are closed as slow consumers. */
-    protected void writeDeadlineExceeded() {
+    /** What the peer has read of the bytes handed to the transport. */
+    private long drainedBytes() {
+        return handedBytes - channel.pendingBytes();
+    }
+
+    /**
+     * The transport could not take more for a whole write deadline; the peer read {@code drained}
+     * bytes in that time and {@code pending} are still waiting. Clients are closed as slow
+     * consumers. Returns whether the connection goes on (then a new deadline is armed).
+     */
+    protected boolean writeDeadlineExceeded(long drained, long pending) {
         closeSlowConsumer(CloseReason.SLOW_CONSUMER_WRITE_DEADLINE);
+        return false;
     }
 
     /**
