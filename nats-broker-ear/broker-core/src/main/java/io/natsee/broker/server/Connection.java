@@ -346,7 +346,7 @@ public abstract class Connection implements ChannelListener, Subscriber {
         long deadline = server.options.writeDeadline().toNanos();
         if (waited >= deadline) {
             long drained = drainedBytes() - drainedAtArm;
-            long pending = channel.pendingBytes();
+            long pending = channel.unwrittenBytes();
             if (writeDeadlineExceeded(drained, pending) && !closed) {
                 // Kept open (a route that read part of it): a new deadline for what is left.
                 blockedSinceNanos = System.nanoTime();
@@ -357,9 +357,9 @@ public abstract class Connection implements ChannelListener, Subscriber {
         }
     }
 
-    /** What the peer has read of the bytes handed to the transport. */
+    /** What the socket has taken of the bytes handed to the transport. */
     private long drainedBytes() {
-        return handedBytes - channel.pendingBytes();
+        return handedBytes - channel.unwrittenBytes();
     }
 
     /**

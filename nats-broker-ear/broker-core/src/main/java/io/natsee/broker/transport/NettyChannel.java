@@ -121,6 +121,26 @@ final class NettyChannel extends ChannelInboundHandlerAdapter implements Transpo
     }
 
     @Override
+    public long unwrittenBytes() {
+        ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+        if (outbound == null) {
+            return 0;
+        }
+        long[] left = new long[1];
+        try {
+            outbound.forEachFlushedMessage(message -> {
+                if (message instanceof io.netty.buffer.ByteBuf buffer) {
+                    left[0] += buffer.readableBytes();
+                }
+                return true;
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return left[0];
+    }
+
+    @Override
     public boolean isWritable() {
         return channel.isWritable();
     }

@@ -15,8 +15,17 @@ public interface TransportChannel {
      */
     void write(byte[] bytes, int offset, int length);
 
-    /** Bytes handed to {@link #write} that the socket has not taken yet. Any thread. */
+    /**
+     * Bytes handed to {@link #write} that the socket has not taken yet, with the transport's
+     * bookkeeping per queued write (fast; for limits). Any thread.
+     */
     long pendingBytes();
+
+    /**
+     * Exactly the bytes queued that the socket has not taken, partly written buffers counted by
+     * what is left of them (walks the queue: for rare checks, such as a write deadline). IO thread only.
+     */
+    long unwrittenBytes();
 
     /** Whether the socket currently accepts more without queueing much. Any thread. */
     boolean isWritable();

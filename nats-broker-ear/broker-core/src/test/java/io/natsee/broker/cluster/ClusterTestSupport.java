@@ -33,13 +33,21 @@ final class ClusterTestSupport {
 
     /** A broker with the given cluster block (its host and port as given: use 127.0.0.1 and -1). */
     static Broker start(String serverName, ClusterOptions cluster) throws IOException {
-        BrokerOptions options = BrokerOptions.builder()
+        return start(serverName, cluster, null);
+    }
+
+    /** As {@link #start(String, ClusterOptions)}, with a write deadline ({@code null}: the default). */
+    static Broker start(String serverName, ClusterOptions cluster, Duration writeDeadline) throws IOException {
+        BrokerOptions.Builder builder = BrokerOptions.builder()
                 .host("127.0.0.1")
                 .port(-1)
                 .serverName(serverName)
                 .eventLoops(Integer.getInteger("natsee.test.eventLoops", 1))
-                .cluster(cluster)
-                .build();
+                .cluster(cluster);
+        if (writeDeadline != null) {
+            builder.writeDeadline(writeDeadline);
+        }
+        BrokerOptions options = builder.build();
         Broker broker = new Broker(options);
         broker.start();
         return broker;
