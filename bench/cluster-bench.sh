@@ -14,6 +14,8 @@
 #   CAND_CMD   candidate server command (default: <repo>/bin/natsee-server)
 #   PAIRS      measured A/B pairs per size (default 5)
 #   SECONDS_PER_RUN  length of one measurement (default 1.5)
+#   WARMUP     seconds each side runs a size before the measured pairs (default 3; was 0.5,
+#              which measured a JVM still compiling its route path in the first pairs)
 #   SIZES      comma-separated payload sizes (default 16,1024)
 #   JOIN       1 to measure the join time, 0 to skip (default 1)
 #   LIMIT      hard time limit in seconds for the load generator (default 600)
@@ -102,7 +104,7 @@ done
 status=0
 timeout "$limit" java -cp "$work/classes" io.natsee.broker.bench.ClusterBench --a-pub "${client[basea]}" --a-sub "${client[baseb]}" --a-name nats-server \
     --b-pub "${client[canda]}" --b-sub "${client[candb]}" --b-name natsee \
-    --pairs "$pairs" --seconds "$seconds" --sizes "$sizes" || status=$?
+    --pairs "$pairs" --seconds "$seconds" --warmup "${WARMUP:-3}" --sizes "$sizes" || status=$?
 stop_all
 
 if [[ "$join" == 1 ]]; then

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * away): a raw-protocol publisher on server A, a raw subscriber on server B of the same cluster,
  * for two clusters (pairs of servers) measured in interleaved A/B runs. Only JDK classes, so it
  * runs as a single source file:
- * {@code java ClusterBench.java --a-pub P --a-sub Q --b-pub R --b-sub S [--pairs N] [--seconds T] [--sizes 16,1024]}.
+ * {@code java ClusterBench.java --a-pub P --a-sub Q --b-pub R --b-sub S [--pairs N] [--seconds T] [--warmup T] [--sizes 16,1024]}.
  * Prints per size the median msgs/s of each cluster and the median of the paired ratios b/a.
  * With {@code --join-pub P --join-sub Q [--since EPOCH_MILLIS]} it instead prints the
  * milliseconds from {@code since} (default: now) until a message published on P reaches a
@@ -50,11 +50,14 @@ public final class ClusterBench {
         String bName = options.getOrDefault("b-name", "natsee");
         int pairs = Integer.parseInt(options.getOrDefault("pairs", "5"));
         double seconds = Double.parseDouble(options.getOrDefault("seconds", "1.5"));
+        double warmup = Double.parseDouble(options.getOrDefault("warmup", "3"));
         int[] sizes = Arrays.stream(options.getOrDefault("sizes", "16,1024").split(",")).mapToInt(Integer::parseInt).toArray();
         System.out.printf(Locale.ROOT, "%-26s %14s %14s %8s%n", "workload (pub A -> sub B)", aName, bName, "ratio");
         for (int size : sizes) {
-            run(aPub, aSub, size, 0.5);
-            run(bPub, bSub, size, 0.5);
+            // Warm-up, not measured: each side runs the workload first (a JVM compiles its route
+            // path meanwhile; Go needs none), so that the pairs compare steady states.
+            run(aPub, aSub, size, warmup);
+            run(bPub, bSub, size, warmup);
             List<Double> aRates = new ArrayList<>();
             List<Double> bRates = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
