@@ -50,6 +50,7 @@ public final class RouteConnection extends Connection {
         this.dial = dial;
         // nats-server checks max_payload only for clients; a route's messages passed that check already.
         this.parser = new RouteProtocolParser(new Handler(), MAX_CONTROL_LINE, Integer.MAX_VALUE);
+        parser.trace(trace != null);
     }
 
     /** The control line limit on routes: nats-server's default max_control_line. */
@@ -245,6 +246,9 @@ public final class RouteConnection extends Connection {
     void onMessage(RoutedMessage message) {
         int total = message.totalLength();
         countIn(total);
+        if (trace != null) {
+            trace.receivedPayload(message.payload(), message.payloadOffset(), total);
+        }
         if (!registered || !isGlobalAccount(message)) {
             return;
         }
@@ -309,6 +313,20 @@ public final class RouteConnection extends Connection {
         @Override
         public void onMessage(RoutedMessage message) {
             RouteConnection.this.onMessage(message);
+        }
+
+        /** nats-server's trace of what a route received: every operation but INFO, -ERR and +OK. */
+        @Override
+        public void onLine(ByteBuffer line, int verbStart, int verbLength, int argsStart, int stop) {
+            String verb = text(line, verbStart, verbLength).toUpperCase(java.util.Locale.ROOT);
+            if (verb.equals("INFO") || verb.equals("-ERR") || verb.equals("+OK")) {
+                return;
+            }
+            String args = text(line, argsStart, stop - argsStart);
+            if (verb.equals("CONNECT")) {
+                args = io.natsee.broker.trace.ConnectRedaction.redact(args);
+            }
+            trace.received(args.isEmpty() ? verb : verb + ' ' + args);
         }
     }
 
@@ -384,8 +402,12 @@ public final class RouteConnection extends Connection {
             return false;
         }
         OutboundBuffer out = outbound();
+        int lineStart = out.length();
         ProtocolWriter.routedMessage(out, GLOBAL_ACCOUNT_BYTES, args, subjectOffset, subjectLength, replyOffset,
                 replyLength, queues, queueCount, payload, payloadOffset, headerLength, totalLength);
+        if (trace != null) {
+            trace.sentControlLine(out.array(), lineStart, out.length());
+        }
         countOut(totalLength);
         queued(producer);
         return true;

@@ -45,4 +45,11 @@ public interface RouteProtocolHandler {
      */
     default void onIgnored(ByteBuffer line, int offset, int length) {
     }
+
+    /**
+     * Every control line, before the call for its operation, when the parser traces: the verb,
+     * and its arguments from {@code argsStart} to {@code stop}.
+     */
+    default void onLine(ByteBuffer line, int verbStart, int verbLength, int argsStart, int stop) {
+    }
 }

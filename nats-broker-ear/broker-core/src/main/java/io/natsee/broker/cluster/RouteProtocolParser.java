@@ -40,6 +40,8 @@ public final class RouteProtocolParser {
 
     private State state = State.CONTROL_LINE;
     private boolean stopped;
+    /** Whether each control line is also handed to {@link RouteProtocolHandler#onLine} (for -V). */
+    private boolean tracing;
 
     /** The control line so far, when a read cut it (or a message's payload follows in a later read). */
     private byte[] lineCopy = EMPTY;
@@ -72,6 +74,11 @@ public final class RouteProtocolParser {
 
     public State state() {
         return state;
+    }
+
+    /** Hands every control line to the handler's {@code onLine} before acting on it (protocol trace). */
+    public void trace(boolean on) {
+        tracing = on;
     }
 
     /** Stops parsing: the rest of the current read and all later reads are ignored. */
@@ -149,6 +156,9 @@ public final class RouteProtocolParser {
         }
         int verbStart = fields[0];
         int verbLength = fields[1] - verbStart;
+        if (tracing) {
+            handler.onLine(line, verbStart, verbLength, rest(line, fields[1], stop), stop);
+        }
         if (is(line, verbStart, verbLength, "PING")) {
             handler.onPing();
         } else if (is(line, verbStart, verbLength, "PONG")) {

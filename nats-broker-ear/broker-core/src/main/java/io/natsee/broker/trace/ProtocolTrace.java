@@ -66,6 +66,7 @@ public final class ProtocolTrace {
             case '+' -> sent("OK");
             case 'P' -> sent(new String(line, 0, Math.min(4, line.length), StandardCharsets.US_ASCII));
             case '-' -> sent(errorText(line));
+            case 'R' -> sent(new String(line, 0, lineLength(line), StandardCharsets.UTF_8)); // RS+, RS- on routes
             default -> {
                 // INFO and anything else: not traced.
             }
@@ -122,6 +123,23 @@ public final class ProtocolTrace {
     }
 
     /** {@code -ERR 'text'\r\n} as nats-server traces it: {@code -ERR text}. */
+    private static int lineLength(byte[] line) {
+        int length = line.length;
+        while (length > 0 && (line[length - 1] == '\n' || line[length - 1] == '\r')) {
+            length--;
+        }
+        return length;
+    }
+
+    /** {@code ->> [line]} for the control line at {@code offset} of {@code bytes}, up to its CR. */
+    public void sentControlLine(byte[] bytes, int offset, int end) {
+        int stop = offset;
+        while (stop < end && bytes[stop] != '\r') {
+            stop++;
+        }
+        sent(new String(bytes, offset, stop - offset, StandardCharsets.UTF_8));
+    }
+
     private static String errorText(byte[] line) {
         String text = new String(line, StandardCharsets.ISO_8859_1).strip();
         if (text.startsWith("-ERR '") && text.endsWith("'")) {
