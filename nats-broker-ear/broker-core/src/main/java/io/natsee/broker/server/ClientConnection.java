@@ -12,7 +12,9 @@ import io.natsee.broker.subject.MatchResult;
 import io.natsee.broker.subject.Subjects;
 import io.natsee.broker.subject.Subscription;
 import io.natsee.broker.trace.ProtocolTrace;
+import io.natsee.broker.tls.GoTlsNames;
 import io.natsee.broker.trace.TracingProtocolHandler;
+import io.natsee.broker.transport.TlsSession;
 import io.natsee.broker.transport.TransportChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -632,6 +634,7 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             count = details.size();
         }
         ConnectInfo info = connectInfo;
+        TlsSession tls = channel.tlsSession();
         String authorizedUser = security.authorizedUser();
         String authorized = info.identity();
         if (authorized.isEmpty() || (authorized.equals(ConnectInfo.REDACTED) && authorizedUser != null)) {
@@ -639,7 +642,9 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         }
         return new ConnectionSnapshot(id(), channel.remoteHost(), channel.remotePort(), startTime(), lastActivity(),
                 roundTripNanos(), pendingBytes(), inMsgs, outMsgs, inBytes, outBytes, count, details,
-                info.name(), info.lang(), info.version(), info.user(), authorized, GLOBAL_ACCOUNT, "", "", stop, reason);
+                info.name(), info.lang(), info.version(), info.user(), authorized, GLOBAL_ACCOUNT,
+                tls == null ? "" : GoTlsNames.version(tls.protocol()), tls == null ? "" : GoTlsNames.cipherSuite(tls.cipherSuite()),
+                stop, reason);
     }
 
     /** A subscription as monitoring lists it (account left empty). */
