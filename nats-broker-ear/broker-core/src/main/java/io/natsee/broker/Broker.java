@@ -2,6 +2,7 @@ package io.natsee.broker;
 
 import io.natsee.broker.monitor.MonitorService;
 import io.natsee.broker.monitor.MonitorSource;
+import io.natsee.broker.monitor.SystemRequests;
 import io.natsee.broker.cluster.ClusterOptions;
 import io.natsee.broker.cluster.RouteManager;
 import io.natsee.broker.server.ServerContext;
@@ -75,6 +76,7 @@ public final class Broker implements AutoCloseable {
         TlsSettings tls = options.tls() == null ? null : TlsSettings.load(options.tls());
         NettyTransport netty = new NettyTransport(options.eventLoops(), threadFactory);
         ServerContext server = new ServerContext(options, serverId, netty.eventLoops(), clock);
+        server.systemEvents().answerRequestsWith(new SystemRequests(monitor));
         int requested = options.port() == 0 ? BrokerDefaults.PORT : options.port() == BrokerDefaults.RANDOM_PORT ? 0 : options.port();
         try {
             server.listening(options.host(), requested == 0 ? 0 : requested);

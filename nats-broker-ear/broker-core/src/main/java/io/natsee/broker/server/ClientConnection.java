@@ -299,6 +299,9 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         if (verbose) {
             sendOk();
         }
+        boolean answered = replyLength > 0 && args.get(subjectOffset) == '$'
+                && serverRequest(args, subjectOffset, subjectLength, replyOffset, replyLength, payload,
+                        payloadOffset + headerLength, totalLength - headerLength);
         MessageRouter.Sizes sizes = loop.sizes;
         sizes.sizeOffset = parser.sizeFieldOffset();
         sizes.sizeLength = parser.sizeFieldLength();
@@ -306,9 +309,25 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         sizes.headerSizeLength = parser.headerSizeFieldLength();
         int delivered = match.isEmpty() ? 0 : MessageRouter.route(loop, this, match, args, subjectOffset, subjectLength,
                 replyOffset, replyLength, payload, payloadOffset, headerLength, totalLength, sizes);
-        if (delivered == 0 && replyLength > 0 && noResponders) {
+        if (delivered == 0 && !answered && replyLength > 0 && noResponders) {
             sendNoResponders(args, replyOffset, replyLength);
         }
+    }
+
+    /** Hands a {@code $SYS.REQ.SERVER} request to the system events; whether this server answered it. */
+    private boolean serverRequest(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
+                                  ByteBuffer payload, int bodyOffset, int bodyLength) {
+        SystemEvents events = server.systemEvents();
+        if (!events.enabled()) {
+            return false;
+        }
+        String subject = string(args, subjectOffset, subjectLength);
+        if (!subject.startsWith(SystemEvents.REQUEST_PREFIX)) {
+            return false;
+        }
+        byte[] body = new byte[bodyLength];
+        payload.get(bodyOffset, body);
+        return events.request(subject, string(args, replyOffset, replyLength), body);
     }
 
     /** Answers a request nobody can answer with a 503 status to the requester's own subscription. */
