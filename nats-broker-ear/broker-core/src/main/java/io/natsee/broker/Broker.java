@@ -114,7 +114,8 @@ public final class Broker implements AutoCloseable {
      * Applies a changed configuration to the running broker, as nats-server's reload does for
      * what this server can change at run time: the authorization (users, passwords, tokens,
      * NKeys, permissions, auth timeout; existing clients are checked again, closed when they no
-     * longer authenticate, and lose subscriptions they may no longer have), and the logging
+     * longer authenticate, and lose subscriptions they may no longer have), max_payload (open
+     * clients too), max_connections (clients above the new limit are closed), and the logging
      * switches (debug, trace, log file, which the launcher applies). Any other change is refused
      * with an {@link IllegalArgumentException} naming the options, and nothing is applied.
      */
@@ -129,6 +130,16 @@ public final class Broker implements AutoCloseable {
         }
         server.reloadAuthorization(newOptions.authorization(), newOptions.effectiveAuthTimeout());
         server.reloadTrace(newOptions.trace(), newOptions.maxTracedMsgLen());
+        int closed = server.reloadLimits(newOptions.maxConnections(), newOptions.maxPayload());
+        if (closed > 0) {
+            LOG.log(System.Logger.Level.INFO, "Closed {0,number,#} connections to fall within max_connections", closed);
+        }
+        if (newOptions.maxConnections() != options.maxConnections()) {
+            LOG.log(System.Logger.Level.INFO, "Reloaded: max_connections = {0,number,#}", newOptions.maxConnections());
+        }
+        if (newOptions.maxPayload() != options.maxPayload()) {
+            LOG.log(System.Logger.Level.INFO, "Reloaded: max_payload = {0,number,#}", newOptions.maxPayload());
+        }
         this.options = newOptions;
         LOG.log(System.Logger.Level.INFO, "Reloaded server configuration");
     }
@@ -140,10 +151,8 @@ public final class Broker implements AutoCloseable {
         check(changed, "http_host", a.httpHost(), b.httpHost());
         check(changed, "http_port", a.httpPort(), b.httpPort());
         check(changed, "server_name", a.serverName(), b.serverName());
-        check(changed, "max_payload", a.maxPayload(), b.maxPayload());
         check(changed, "max_control_line", a.maxControlLine(), b.maxControlLine());
         check(changed, "max_pending", a.maxPending(), b.maxPending());
-        check(changed, "max_connections", a.maxConnections(), b.maxConnections());
         check(changed, "max_subscriptions", a.maxSubscriptions(), b.maxSubscriptions());
         check(changed, "ping_interval", a.pingInterval(), b.pingInterval());
         check(changed, "ping_max", a.pingMax(), b.pingMax());

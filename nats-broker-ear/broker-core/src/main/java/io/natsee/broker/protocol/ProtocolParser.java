@@ -25,7 +25,7 @@ public final class ProtocolParser {
 
     private final ProtocolHandler handler;
     private final int maxControlLine;
-    private final int maxPayload;
+    private int maxPayload;
 
     private ParserState state = OP_START;
     private boolean stopped;
@@ -59,6 +59,11 @@ public final class ProtocolParser {
     private int payloadCopyLength;
     private boolean copyingPayload;
     private ByteBuffer payloadCopyBuffer = ByteBuffer.wrap(EMPTY);
+
+    /** Changes max_payload for the payloads read from now on (a reload); on the reading thread. */
+    public void maxPayload(int maxPayload) {
+        this.maxPayload = maxPayload;
+    }
 
     public ProtocolParser(ProtocolHandler handler, int maxControlLine, int maxPayload) {
         this.handler = handler;

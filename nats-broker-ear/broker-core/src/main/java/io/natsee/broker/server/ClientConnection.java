@@ -40,6 +40,8 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             ByteBuffer.wrap(ProtocolWriter.ascii("NATS/1.0 503\r\n\r\n")).asReadOnlyBuffer();
 
     private final ProtocolParser parser;
+    /** The max_payload the parser holds; compared with the server's on each read (a reload changes it). Loop only. */
+    private int maxPayload;
     private final ClientSecurity security;
     /** Changed on this connection's loop only; concurrent so that monitoring can read it from any thread. */
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -56,7 +58,8 @@ public final class ClientConnection extends Connection implements ProtocolHandle
     ClientConnection(ServerContext server, TransportChannel channel, long id) {
         super(server, channel, id, false);
         this.parser = new ProtocolParser(trace == null ? this : new TracingProtocolHandler(this, trace),
-                server.options.maxControlLine(), server.options.maxPayload());
+                server.options.maxControlLine(), server.maxPayload);
+        this.maxPayload = server.maxPayload;
         this.security = new ClientSecurity(server, channel);
     }
 
@@ -105,6 +108,12 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             return;
         }
         active();
+        int limit = server.maxPayload;
+        if (limit != maxPayload) {
+            // A reload changed max_payload: held from this read on (one volatile read per read).
+            maxPayload = limit;
+            parser.maxPayload(limit);
+        }
         try {
             parser.parse(bytes);
         } catch (ProtocolException e) {
@@ -209,6 +218,14 @@ public final class ClientConnection extends Connection implements ProtocolHandle
     /** Whether this client completed a CONNECT (the connect advisory went out for it). */
     boolean authenticatedOnce() {
         return announced;
+    }
+
+    /** A reload lowered max_connections below the open count: this client goes, as nats-server's. Any thread. */
+    void maxConnectionsExceeded() {
+        channel.execute(() -> {
+            System.getLogger(ClientConnection.class.getName()).log(System.Logger.Level.ERROR, "{0} - maximum connections exceeded", logPrefix());
+            close(CloseReason.MAX_CONNECTIONS_EXCEEDED, "maximum connections exceeded");
+        });
     }
 
     private void authorizationViolation() {
