@@ -261,7 +261,9 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             for (Subscription subscription : new ArrayList<>(subscriptions.values())) {
                 if (!checker.canSubscribe(subscription.subject(), subscription.queue())) {
                     removeSubscription(subscription);
-                    sendError(ClientSecurity.subscriptionViolation(subscription.subject(), subscription.queue()));
+                    // nats-server 2.9.10's text after a reload: the sid, not the queue group.
+                    sendError("Permissions Violation for Subscription to \"" + subscription.subject() + "\" (sid \""
+                            + subscription.sid() + "\")");
                 } else {
                     filter |= checker.needsDeliveryFilter(subscription.subject());
                 }

@@ -15,14 +15,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A reload of {@code max_connections} and {@code max_payload} reaches the open connections, as
- * nats-server 2.9.10's does (each case runs on both): clients above a lowered
+ * A reload reaches the open connections as nats-server 2.9.10's does (each case runs on both): a
+ * client whose password changed is closed with {@code Authorization Violation}; changed
+ * permissions apply at once (a subscription no longer allowed ends with a permissions error, a
+ * publish no longer allowed is refused); clients above a lowered
  * {@code max_connections} are closed with {@code -ERR 'maximum connections exceeded'} and the
  * next one is refused; a lowered {@code max_payload} shows in the INFO of new clients and closes
  * an open client whose next payload exceeds it.
  */
 @Timeout(60)
-class ReloadLimitsTest {
+class ReloadOpenConnectionsTest {
 
     private static final String EXCEEDED = "-ERR 'maximum connections exceeded'";
 
@@ -33,6 +35,48 @@ class ReloadLimitsTest {
         while (!resources.isEmpty()) {
             resources.pop().close();
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConfiguredServer.Kind.class)
+    void aChangedPasswordClosesTheClientThatUsedTheOldOne(ConfiguredServer.Kind kind) {
+        ConfiguredServer server = track(kind.start(users("old-pw", "[\">\"]", "[\">\"]")));
+        ProtocolClient alice = connect(server, ",\"user\":\"alice\",\"pass\":\"old-pw\"");
+        ProtocolClient bob = connect(server, ",\"user\":\"bob\",\"pass\":\"bob-pw\"");
+
+        server.reload(users("new-pw", "[\">\"]", "[\">\"]"));
+
+        alice.expect("-ERR 'Authorization Violation'\r\n");
+        alice.expectClosed();
+        bob.send("PING\r\n").expect("PONG\r\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(ConfiguredServer.Kind.class)
+    void changedPermissionsApplyToTheOpenConnection(ConfiguredServer.Kind kind) {
+        ConfiguredServer server = track(kind.start(users("pw", "[\"a.>\", \"b.>\"]", "[\"a.>\", \"b.>\"]")));
+        ProtocolClient alice = connect(server, ",\"user\":\"alice\",\"pass\":\"pw\"");
+        alice.send("SUB a.x 1\r\nSUB b.x 2\r\nPING\r\n").expect("PONG\r\n");
+        alice.send("SUB a.q workers 3\r\nPING\r\n").expect("PONG\r\n");
+
+        server.reload(users("pw", "[\"b.>\"]", "[\"b.>\"]"));
+
+        // nats-server 2.9.10's text on a reload names the sid (and not the queue group).
+        java.util.Set<String> errors = new java.util.HashSet<>(List.of(alice.readLine(), alice.readLine()));
+        assertEquals(java.util.Set.of("-ERR 'Permissions Violation for Subscription to \"a.x\" (sid \"1\")'",
+                "-ERR 'Permissions Violation for Subscription to \"a.q\" (sid \"3\")'"), errors, server.toString());
+        alice.send("PUB a.x 2\r\nhi\r\nPUB b.x 2\r\nok\r\nPING\r\n")
+                .expect("-ERR 'Permissions Violation for Publish to \"a.x\"'\r\n")
+                .expect("MSG b.x 2 2\r\nok\r\n")
+                .expect("PONG\r\n");
+    }
+
+    /** alice with {@code password} and the permissions given, bob with everything. */
+    private static String users(String password, String publish, String subscribe) {
+        return "authorization {\n  users: [\n"
+                + "    {user: alice, password: \"" + password + "\", permissions: {publish: " + publish
+                + ", subscribe: " + subscribe + "}}\n"
+                + "    {user: bob, password: \"bob-pw\"}\n  ]\n}\n";
     }
 
     @ParameterizedTest
@@ -84,9 +128,13 @@ class ReloadLimitsTest {
     }
 
     private ProtocolClient connect(ConfiguredServer server) {
+        return connect(server, "");
+    }
+
+    private ProtocolClient connect(ConfiguredServer server, String credentials) {
         ProtocolClient client = track(ProtocolClient.openRaw(server.host(), server.port()));
         client.readInfo();
-        client.send("CONNECT {\"verbose\":false}\r\nPING\r\n").expect("PONG\r\n");
+        client.send("CONNECT {\"verbose\":false" + credentials + "}\r\nPING\r\n").expect("PONG\r\n");
         return client;
     }
 
