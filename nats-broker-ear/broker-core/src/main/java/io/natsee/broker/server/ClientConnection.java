@@ -40,8 +40,8 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             ByteBuffer.wrap(ProtocolWriter.ascii("NATS/1.0 503\r\n\r\n")).asReadOnlyBuffer();
 
     private final ProtocolParser parser;
-    /** The max_payload the parser holds; compared with the server's on each read (a reload changes it). Loop only. */
-    private int maxPayload;
+    /** The server's settings generation this connection applied; compared on each read. Loop only. */
+    private int settingsGeneration;
     private final ClientSecurity security;
     /** Changed on this connection's loop only; concurrent so that monitoring can read it from any thread. */
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -59,7 +59,8 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         super(server, channel, id, false);
         this.parser = new ProtocolParser(trace == null ? this : new TracingProtocolHandler(this, trace),
                 server.options.maxControlLine(), server.maxPayload);
-        this.maxPayload = server.maxPayload;
+        // None yet: the first read applies the settings, so a reload during construction is not missed.
+        this.settingsGeneration = -1;
         this.security = new ClientSecurity(server, channel);
     }
 
@@ -108,11 +109,8 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             return;
         }
         active();
-        int limit = server.maxPayload;
-        if (limit != maxPayload) {
-            // A reload changed max_payload: held from this read on (one volatile read per read).
-            maxPayload = limit;
-            parser.maxPayload(limit);
+        if (server.settingsGeneration != settingsGeneration) {
+            applySettings();
         }
         try {
             parser.parse(bytes);
@@ -218,6 +216,29 @@ public final class ClientConnection extends Connection implements ProtocolHandle
     /** Whether this client completed a CONNECT (the connect advisory went out for it). */
     boolean authenticatedOnce() {
         return announced;
+    }
+
+    /** A reload changed max_payload or trace: applied on this connection's loop. Any thread. */
+    void settingsChanged() {
+        channel.execute(() -> {
+            if (!closed && server.settingsGeneration != settingsGeneration) {
+                applySettings();
+            }
+        });
+    }
+
+    /**
+     * Takes the reloaded max_payload (held from the next payload read) and trace switch (the
+     * protocol trace starts or stops with the next operation). Loop only.
+     */
+    private void applySettings() {
+        settingsGeneration = server.settingsGeneration;
+        parser.maxPayload(server.maxPayload);
+        boolean tracing = server.trace;
+        if (tracing || trace != null) {
+            trace = tracing ? new ProtocolTrace(this::logPrefix, server.maxTracedMsgLen) : null;
+            parser.handler(trace == null ? this : new TracingProtocolHandler(this, trace));
+        }
     }
 
     /** A reload lowered max_connections below the open count: this client goes, as nats-server's. Any thread. */

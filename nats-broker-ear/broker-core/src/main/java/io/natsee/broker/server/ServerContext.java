@@ -248,10 +248,28 @@ public final class ServerContext implements ChannelAcceptor {
     volatile boolean trace;
     volatile int maxTracedMsgLen;
 
-    /** Switches the protocol trace for connections opened from now on (a reload of {@code trace}). */
+    /**
+     * Counts the reloads of settings that open clients apply themselves ({@code max_payload},
+     * {@code trace}); a client compares it with its own on each read, one volatile read.
+     */
+    volatile int settingsGeneration;
+
+    /** Switches the protocol trace (a reload of {@code trace}), for open clients too, as nats-server 2.9.10. */
     public void reloadTrace(boolean trace, int maxTracedMsgLen) {
+        boolean changed = trace != this.trace || maxTracedMsgLen != this.maxTracedMsgLen;
         this.maxTracedMsgLen = maxTracedMsgLen;
         this.trace = trace;
+        if (changed) {
+            settingsChanged();
+        }
+    }
+
+    /** Tells every open client to apply the reloaded settings, also the idle ones that read nothing. */
+    private void settingsChanged() {
+        settingsGeneration++;
+        for (ClientConnection connection : registry.open()) {
+            connection.settingsChanged();
+        }
     }
 
     /** max_connections and max_payload in effect; the options' until a reload changes them. */
@@ -267,9 +285,13 @@ public final class ServerContext implements ChannelAcceptor {
      * @return how many clients were closed
      */
     public int reloadLimits(int maxConnections, int maxPayload) {
+        boolean payloadChanged = maxPayload != this.maxPayload;
         this.maxConnections = maxConnections;
         this.maxPayload = maxPayload;
         rebuildInfo();
+        if (payloadChanged) {
+            settingsChanged();
+        }
         java.util.List<ClientConnection> open = new java.util.ArrayList<>(registry.open());
         int excess = maxConnections > 0 ? open.size() - maxConnections : 0;
         if (excess <= 0) {
