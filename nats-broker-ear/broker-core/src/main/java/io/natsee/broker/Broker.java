@@ -2,6 +2,7 @@ package io.natsee.broker;
 
 import io.natsee.broker.monitor.MonitorService;
 import io.natsee.broker.monitor.MonitorSource;
+import io.natsee.broker.monitor.SystemRequests;
 import io.natsee.broker.cluster.ClusterOptions;
 import io.natsee.broker.cluster.RouteManager;
 import io.natsee.broker.server.ServerContext;
@@ -75,6 +76,7 @@ public final class Broker implements AutoCloseable {
         TlsSettings tls = options.tls() == null ? null : TlsSettings.load(options.tls());
         NettyTransport netty = new NettyTransport(options.eventLoops(), threadFactory);
         ServerContext server = new ServerContext(options, serverId, netty.eventLoops(), clock);
+        server.systemEvents().answerRequestsWith(new SystemRequests(monitor));
         int requested = options.port() == 0 ? BrokerDefaults.PORT : options.port() == BrokerDefaults.RANDOM_PORT ? 0 : options.port();
         ClusterOptions cluster = options.cluster();
         RouteManager manager = null;
@@ -114,7 +116,8 @@ public final class Broker implements AutoCloseable {
      * Applies a changed configuration to the running broker, as nats-server's reload does for
      * what this server can change at run time: the authorization (users, passwords, tokens,
      * NKeys, permissions, auth timeout; existing clients are checked again, closed when they no
-     * longer authenticate, and lose subscriptions they may no longer have), and the logging
+     * longer authenticate, and lose subscriptions they may no longer have), max_payload (open
+     * clients too), max_connections (clients above the new limit are closed), and the logging
      * switches (debug, trace, log file, which the launcher applies). Any other change is refused
      * with an {@link IllegalArgumentException} naming the options, and nothing is applied.
      */
@@ -129,6 +132,16 @@ public final class Broker implements AutoCloseable {
         }
         server.reloadAuthorization(newOptions.authorization(), newOptions.effectiveAuthTimeout());
         server.reloadTrace(newOptions.trace(), newOptions.maxTracedMsgLen());
+        int closed = server.reloadLimits(newOptions.maxConnections(), newOptions.maxPayload());
+        if (closed > 0) {
+            LOG.log(System.Logger.Level.INFO, "Closed {0,number,#} connections to fall within max_connections", closed);
+        }
+        if (newOptions.maxConnections() != options.maxConnections()) {
+            LOG.log(System.Logger.Level.INFO, "Reloaded: max_connections = {0,number,#}", newOptions.maxConnections());
+        }
+        if (newOptions.maxPayload() != options.maxPayload()) {
+            LOG.log(System.Logger.Level.INFO, "Reloaded: max_payload = {0,number,#}", newOptions.maxPayload());
+        }
         this.options = newOptions;
         LOG.log(System.Logger.Level.INFO, "Reloaded server configuration");
     }
@@ -140,10 +153,8 @@ public final class Broker implements AutoCloseable {
         check(changed, "http_host", a.httpHost(), b.httpHost());
         check(changed, "http_port", a.httpPort(), b.httpPort());
         check(changed, "server_name", a.serverName(), b.serverName());
-        check(changed, "max_payload", a.maxPayload(), b.maxPayload());
         check(changed, "max_control_line", a.maxControlLine(), b.maxControlLine());
         check(changed, "max_pending", a.maxPending(), b.maxPending());
-        check(changed, "max_connections", a.maxConnections(), b.maxConnections());
         check(changed, "max_subscriptions", a.maxSubscriptions(), b.maxSubscriptions());
         check(changed, "ping_interval", a.pingInterval(), b.pingInterval());
         check(changed, "ping_max", a.pingMax(), b.pingMax());

@@ -23,9 +23,9 @@ public final class ProtocolParser {
     /** The bytes {@code "PUB "} read as one big-endian int. */
     private static final int PUB_SPACE_WORD = ('P' << 24) | ('U' << 16) | ('B' << 8) | ' ';
 
-    private final ProtocolHandler handler;
+    private ProtocolHandler handler;
     private final int maxControlLine;
-    private final int maxPayload;
+    private int maxPayload;
 
     private ParserState state = OP_START;
     private boolean stopped;
@@ -59,6 +59,16 @@ public final class ProtocolParser {
     private int payloadCopyLength;
     private boolean copyingPayload;
     private ByteBuffer payloadCopyBuffer = ByteBuffer.wrap(EMPTY);
+
+    /** Hands the operations read from now on to {@code handler} (a reload switching the trace); on the reading thread. */
+    public void handler(ProtocolHandler handler) {
+        this.handler = handler;
+    }
+
+    /** Changes max_payload for the payloads read from now on (a reload); on the reading thread. */
+    public void maxPayload(int maxPayload) {
+        this.maxPayload = maxPayload;
+    }
 
     public ProtocolParser(ProtocolHandler handler, int maxControlLine, int maxPayload) {
         this.handler = handler;

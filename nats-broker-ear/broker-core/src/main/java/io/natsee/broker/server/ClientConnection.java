@@ -12,7 +12,9 @@ import io.natsee.broker.subject.MatchResult;
 import io.natsee.broker.subject.Subjects;
 import io.natsee.broker.subject.Subscription;
 import io.natsee.broker.trace.ProtocolTrace;
+import io.natsee.broker.tls.GoTlsNames;
 import io.natsee.broker.trace.TracingProtocolHandler;
+import io.natsee.broker.transport.TlsSession;
 import io.natsee.broker.transport.TransportChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,6 +40,8 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             ByteBuffer.wrap(ProtocolWriter.ascii("NATS/1.0 503\r\n\r\n")).asReadOnlyBuffer();
 
     private final ProtocolParser parser;
+    /** The server's settings generation this connection applied; compared on each read. Loop only. */
+    private int settingsGeneration;
     private final ClientSecurity security;
     /** Changed on this connection's loop only; concurrent so that monitoring can read it from any thread. */
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -54,7 +58,9 @@ public final class ClientConnection extends Connection implements ProtocolHandle
     ClientConnection(ServerContext server, TransportChannel channel, long id) {
         super(server, channel, id, false);
         this.parser = new ProtocolParser(trace == null ? this : new TracingProtocolHandler(this, trace),
-                server.options.maxControlLine(), server.options.maxPayload());
+                server.options.maxControlLine(), server.maxPayload);
+        // None yet: the first read applies the settings, so a reload during construction is not missed.
+        this.settingsGeneration = -1;
         this.security = new ClientSecurity(server, channel);
     }
 
@@ -103,6 +109,9 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             return;
         }
         active();
+        if (server.settingsGeneration != settingsGeneration) {
+            applySettings();
+        }
         try {
             parser.parse(bytes);
         } catch (ProtocolException e) {
@@ -209,6 +218,37 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         return announced;
     }
 
+    /** A reload changed max_payload or trace: applied on this connection's loop. Any thread. */
+    void settingsChanged() {
+        channel.execute(() -> {
+            if (!closed && server.settingsGeneration != settingsGeneration) {
+                applySettings();
+            }
+        });
+    }
+
+    /**
+     * Takes the reloaded max_payload (held from the next payload read) and trace switch (the
+     * protocol trace starts or stops with the next operation). Loop only.
+     */
+    private void applySettings() {
+        settingsGeneration = server.settingsGeneration;
+        parser.maxPayload(server.maxPayload);
+        boolean tracing = server.trace;
+        if (tracing || trace != null) {
+            trace = tracing ? new ProtocolTrace(this::logPrefix, server.maxTracedMsgLen) : null;
+            parser.handler(trace == null ? this : new TracingProtocolHandler(this, trace));
+        }
+    }
+
+    /** A reload lowered max_connections below the open count: this client goes, as nats-server's. Any thread. */
+    void maxConnectionsExceeded() {
+        channel.execute(() -> {
+            System.getLogger(ClientConnection.class.getName()).log(System.Logger.Level.ERROR, "{0} - maximum connections exceeded", logPrefix());
+            close(CloseReason.MAX_CONNECTIONS_EXCEEDED, "maximum connections exceeded");
+        });
+    }
+
     private void authorizationViolation() {
         close(CloseReason.AUTHENTICATION_FAILURE, "Authorization Violation");
     }
@@ -242,7 +282,9 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             for (Subscription subscription : new ArrayList<>(subscriptions.values())) {
                 if (!checker.canSubscribe(subscription.subject(), subscription.queue())) {
                     removeSubscription(subscription);
-                    sendError(ClientSecurity.subscriptionViolation(subscription.subject(), subscription.queue()));
+                    // nats-server 2.9.10's text after a reload: the sid, not the queue group.
+                    sendError("Permissions Violation for Subscription to \"" + subscription.subject() + "\" (sid \""
+                            + subscription.sid() + "\")");
                 } else {
                     filter |= checker.needsDeliveryFilter(subscription.subject());
                 }
@@ -297,6 +339,9 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         if (verbose) {
             sendOk();
         }
+        boolean answered = replyLength > 0 && args.get(subjectOffset) == '$'
+                && serverRequest(args, subjectOffset, subjectLength, replyOffset, replyLength, payload,
+                        payloadOffset + headerLength, totalLength - headerLength);
         MessageRouter.Sizes sizes = loop.sizes;
         sizes.sizeOffset = parser.sizeFieldOffset();
         sizes.sizeLength = parser.sizeFieldLength();
@@ -304,9 +349,25 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         sizes.headerSizeLength = parser.headerSizeFieldLength();
         int delivered = match.isEmpty() ? 0 : MessageRouter.route(loop, this, match, args, subjectOffset, subjectLength,
                 replyOffset, replyLength, payload, payloadOffset, headerLength, totalLength, sizes);
-        if (delivered == 0 && replyLength > 0 && noResponders) {
+        if (delivered == 0 && !answered && replyLength > 0 && noResponders) {
             sendNoResponders(args, replyOffset, replyLength);
         }
+    }
+
+    /** Hands a {@code $SYS.REQ.SERVER} request to the system events; whether this server answered it. */
+    private boolean serverRequest(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
+                                  ByteBuffer payload, int bodyOffset, int bodyLength) {
+        SystemEvents events = server.systemEvents();
+        if (!events.enabled()) {
+            return false;
+        }
+        String subject = string(args, subjectOffset, subjectLength);
+        if (!subject.startsWith(SystemEvents.REQUEST_PREFIX)) {
+            return false;
+        }
+        byte[] body = new byte[bodyLength];
+        payload.get(bodyOffset, body);
+        return events.request(subject, string(args, replyOffset, replyLength), body);
     }
 
     /** Answers a request nobody can answer with a 503 status to the requester's own subscription. */
@@ -632,6 +693,7 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             count = details.size();
         }
         ConnectInfo info = connectInfo;
+        TlsSession tls = channel.tlsSession();
         String authorizedUser = security.authorizedUser();
         String authorized = info.identity();
         if (authorized.isEmpty() || (authorized.equals(ConnectInfo.REDACTED) && authorizedUser != null)) {
@@ -639,7 +701,9 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         }
         return new ConnectionSnapshot(id(), channel.remoteHost(), channel.remotePort(), startTime(), lastActivity(),
                 roundTripNanos(), pendingBytes(), inMsgs, outMsgs, inBytes, outBytes, count, details,
-                info.name(), info.lang(), info.version(), info.user(), authorized, GLOBAL_ACCOUNT, "", "", stop, reason);
+                info.name(), info.lang(), info.version(), info.user(), authorized, GLOBAL_ACCOUNT,
+                tls == null ? "" : GoTlsNames.version(tls.protocol()), tls == null ? "" : GoTlsNames.cipherSuite(tls.cipherSuite()),
+                stop, reason);
     }
 
     /** A subscription as monitoring lists it (account left empty). */

@@ -31,8 +31,12 @@ public abstract class Connection implements ChannelListener, Subscriber {
     final OutboundBuffer out = new OutboundBuffer();
     final KeepAlive keepAlive;
     final ProducerStall stall = new ProducerStall(this);
-    /** This connection's protocol trace; null unless tracing ({@code -V}) is on. */
-    protected final ProtocolTrace trace;
+    /**
+     * This connection's protocol trace; null unless tracing ({@code -V}) is on. Replaced on the
+     * connection's loop when a reload switches the trace; other loops that deliver to it may see
+     * the old value for a moment (a line more or less), never a half-made one (its fields are final).
+     */
+    protected ProtocolTrace trace;
     private final Instant start;
     /** {@link System#nanoTime()} at {@link #start}, to turn activity times into instants. */
     private final long startNanos;

@@ -79,6 +79,8 @@ public final class ServerContext implements ChannelAcceptor {
             loops[i] = new LoopContext(i, trie, options.matchCache());
         }
         this.start = clock.instant();
+        this.maxConnections = options.maxConnections();
+        this.maxPayload = options.maxPayload();
         this.authenticator = new Authenticator(options.authorization());
         this.authTimeout = options.effectiveAuthTimeout();
         this.events = new SystemEvents(this);
@@ -152,7 +154,7 @@ public final class ServerContext implements ChannelAcceptor {
                 info.append(",\"tls_verify\":true");
             }
         }
-        info.append(",\"max_payload\":").append(options.maxPayload());
+        info.append(",\"max_payload\":").append(maxPayload);
         this.infoPrefix = info.toString();
     }
 
@@ -246,10 +248,60 @@ public final class ServerContext implements ChannelAcceptor {
     volatile boolean trace;
     volatile int maxTracedMsgLen;
 
-    /** Switches the protocol trace for connections opened from now on (a reload of {@code trace}). */
+    /**
+     * Counts the reloads of settings that open clients apply themselves ({@code max_payload},
+     * {@code trace}); a client compares it with its own on each read, one volatile read.
+     */
+    volatile int settingsGeneration;
+
+    /** Switches the protocol trace (a reload of {@code trace}), for open clients too, as nats-server 2.9.10. */
     public void reloadTrace(boolean trace, int maxTracedMsgLen) {
+        boolean changed = trace != this.trace || maxTracedMsgLen != this.maxTracedMsgLen;
         this.maxTracedMsgLen = maxTracedMsgLen;
         this.trace = trace;
+        if (changed) {
+            settingsChanged();
+        }
+    }
+
+    /** Tells every open client to apply the reloaded settings, also the idle ones that read nothing. */
+    private void settingsChanged() {
+        settingsGeneration++;
+        for (ClientConnection connection : registry.open()) {
+            connection.settingsChanged();
+        }
+    }
+
+    /** max_connections and max_payload in effect; the options' until a reload changes them. */
+    volatile int maxConnections;
+    volatile int maxPayload;
+
+    /**
+     * Applies reloaded limits as nats-server 2.9.10 does: INFO of new clients says the new
+     * max_payload and every open client is held to it from its next read; when more clients
+     * are open than the new max_connections allows, the newest are closed with
+     * {@code -ERR 'maximum connections exceeded'} (nats-server picks them at random).
+     *
+     * @return how many clients were closed
+     */
+    public int reloadLimits(int maxConnections, int maxPayload) {
+        boolean payloadChanged = maxPayload != this.maxPayload;
+        this.maxConnections = maxConnections;
+        this.maxPayload = maxPayload;
+        rebuildInfo();
+        if (payloadChanged) {
+            settingsChanged();
+        }
+        java.util.List<ClientConnection> open = new java.util.ArrayList<>(registry.open());
+        int excess = maxConnections > 0 ? open.size() - maxConnections : 0;
+        if (excess <= 0) {
+            return 0;
+        }
+        open.sort(java.util.Comparator.comparingLong(ClientConnection::id).reversed());
+        for (ClientConnection connection : open.subList(0, excess)) {
+            connection.maxConnectionsExceeded();
+        }
+        return excess;
     }
 
     /** Applies new authorization settings: INFO changes for new clients, and every client re-checks. */
@@ -274,7 +326,7 @@ public final class ServerContext implements ChannelAcceptor {
         registry.accepted();
         if (shuttingDown || lameDuck) {
             connection.refuse(null, CloseReason.SERVER_SHUTDOWN);
-        } else if (registry.openCount() >= options.maxConnections()) {
+        } else if (registry.openCount() >= maxConnections) {
             connection.refuse("maximum connections exceeded", CloseReason.MAX_CONNECTIONS_EXCEEDED);
         } else {
             registry.register(connection);

@@ -3,10 +3,12 @@ package io.natsee.broker.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.natsee.broker.BrokerDefaults;
 import io.natsee.broker.BrokerStatistics;
 import io.natsee.broker.monitor.ConnectionSnapshot;
 import io.natsee.broker.monitor.GoFormats;
+import io.natsee.broker.monitor.SystemRequests;
 import io.natsee.broker.subject.MatchResult;
 import io.natsee.broker.subject.Subscription;
 
@@ -52,6 +54,10 @@ public final class SystemEvents {
     private final SecureRandom random = new SecureRandom();
     private final String idPrefix;
     private final AtomicLong ids = new AtomicLong();
+    private volatile SystemRequests requests;
+
+    /** The subjects of server requests start so. */
+    static final String REQUEST_PREFIX = "$SYS.REQ.SERVER.";
 
     SystemEvents(ServerContext server) {
         this.server = server;
@@ -150,12 +156,55 @@ public final class SystemEvents {
         publish("$SYS.ACCOUNT." + ACCOUNT + ".SERVER.CONNS", event);
     }
 
+    /** Answers the server requests ({@code $SYS.REQ.SERVER...}) with {@code requests}; none are answered before. */
+    public void answerRequestsWith(SystemRequests requests) {
+        this.requests = requests;
+    }
+
+    /**
+     * Answers a request a client published, when it is one for this server: {@code $SYS.REQ.SERVER.PING}
+     * (STATSZ), {@code $SYS.REQ.SERVER.PING.<endpoint>} or {@code $SYS.REQ.SERVER.<this id>.<endpoint>}.
+     * The answer goes to {@code reply} as nats-server 2.9.10 writes it: the {@code "server"} object, then
+     * {@code "statsz"}, {@code "data"} or {@code "error"}. Any thread.
+     *
+     * @return whether it was answered
+     */
+    boolean request(String subject, String reply, byte[] body) {
+        SystemRequests answers = requests;
+        if (answers == null || !enabled() || !subject.startsWith(REQUEST_PREFIX)) {
+            return false;
+        }
+        String[] tokens = subject.substring(REQUEST_PREFIX.length()).split("\\.", -1);
+        String endpoint;
+        if (tokens.length == 1 && tokens[0].equals("PING")) {
+            endpoint = "STATSZ";
+        } else if (tokens.length == 2 && (tokens[0].equals("PING") || tokens[0].equals(server.serverId()))) {
+            endpoint = tokens[1];
+        } else {
+            return false;
+        }
+        if (!SystemRequests.answers(endpoint)) {
+            return false;
+        }
+        SystemRequests.Answer answer = answers.answer(endpoint, body);
+        ObjectNode response = json.createObjectNode();
+        serverInfo(response.putObject("server"));
+        response.putRawValue(answer.field(), new RawValue(new String(answer.json(), StandardCharsets.UTF_8)));
+        publish(reply, response);
+        return true;
+    }
+
     private ObjectNode event(String type, Instant timestamp) {
         ObjectNode event = json.createObjectNode();
         event.put("type", type);
         event.put("id", nextId());
         event.put("timestamp", GoFormats.rfc3339Nano(timestamp));
-        ObjectNode info = event.putObject("server");
+        serverInfo(event.putObject("server"));
+        return event;
+    }
+
+    /** nats-server's {@code ServerInfo} of events and responses. */
+    private void serverInfo(ObjectNode info) {
         info.put("name", server.serverName());
         info.put("host", server.options().host());
         info.put("id", server.serverId());
@@ -163,7 +212,6 @@ public final class SystemEvents {
         info.put("seq", sequence.incrementAndGet());
         info.put("jetstream", false);
         info.put("time", GoFormats.rfc3339Nano(server.clock.instant()));
-        return event;
     }
 
     /** nats-server's {@code ClientInfo}: empty strings and a zero round trip left out. */
@@ -252,8 +300,11 @@ public final class SystemEvents {
     }
 
     private static void send(Subscription subscription, ByteBuffer subject, ByteBuffer payload) {
+        if (!(subscription.owner() instanceof ClientConnection client)) {
+            return; // a route's interest: advisories and answers stay on this server
+        }
         try {
-            ((ClientConnection) subscription.owner()).deliverSystem(subscription, subject, payload);
+            client.deliverSystem(subscription, subject, payload);
         } catch (RejectedExecutionException closing) {
             LOG.log(System.Logger.Level.DEBUG, "advisory not delivered to a closing event loop");
         }

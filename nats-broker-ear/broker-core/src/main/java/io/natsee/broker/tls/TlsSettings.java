@@ -55,6 +55,18 @@ public final class TlsSettings {
             List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
 
     /**
+     * What nats-server 2.9.10 enables without {@code cipher_suites} (its
+     * {@code defaultCipherSuites}: ECDHE with AES-GCM or ChaCha20 for TLS 1.2, no CBC suites),
+     * plus the TLS 1.3 suites; the engines' own defaults differ (the JDK's has no ChaCha20 for
+     * TLS 1.2 here and allows CBC).
+     */
+    public static final List<String> DEFAULT_SUITES = List.of(
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
+
+    /**
      * nats-server's cipher names (its {@code cipherMap}, Go's constant names) to the IANA names
      * that the JDK and OpenSSL engines take. Most are the same; Go shortens the ChaCha20 ones.
      */
@@ -176,9 +188,14 @@ public final class TlsSettings {
         return clientCertificatesRequired;
     }
 
-    /** The enabled cipher suites in IANA names; empty for the engine's defaults. */
+    /** The configured cipher suites in IANA names; empty for nats-server's defaults. */
     public List<String> cipherSuites() {
         return cipherSuites;
+    }
+
+    /** The suites enabled: the configured ones, else {@link #DEFAULT_SUITES}. */
+    public List<String> cipherSuitesInEffect() {
+        return cipherSuites.isEmpty() ? DEFAULT_SUITES : cipherSuites;
     }
 
     /** The protocol versions offered. */

@@ -34,6 +34,8 @@ final class NettyChannel extends ChannelInboundHandlerAdapter implements Transpo
     /** The host dialled, for a channel that is the client side of TLS (a dialled route); {@code null} otherwise. */
     private final String dialledHost;
     private SslHandler sslHandler;
+    /** Set once on the event loop when the handshake succeeded; read by monitoring threads. */
+    private volatile TlsSession tlsSession;
     private ChannelListener listener;
     private boolean closedNotified;
 
@@ -232,6 +234,9 @@ final class NettyChannel extends ChannelInboundHandlerAdapter implements Transpo
         Throwable failure = result.cause();
         if (failure != null) {
             LOG.log(System.Logger.Level.DEBUG, "{0}:{1} - TLS handshake error: {2}", remoteHost, remotePort, failure.toString());
+        } else {
+            javax.net.ssl.SSLSession session = sslHandler.engine().getSession();
+            tlsSession = new TlsSession(session.getProtocol(), session.getCipherSuite());
         }
         if (!closedNotified) {
             listener.onTlsHandshake(failure);
@@ -239,6 +244,11 @@ final class NettyChannel extends ChannelInboundHandlerAdapter implements Transpo
         if (failure != null) {
             channel.close();
         }
+    }
+
+    @Override
+    public TlsSession tlsSession() {
+        return tlsSession;
     }
 
     @Override

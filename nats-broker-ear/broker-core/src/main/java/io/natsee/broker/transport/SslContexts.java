@@ -52,13 +52,11 @@ final class SslContexts {
         if (settings.trustedCertificates() != null) {
             builder.trustManager(settings.trustedCertificates().toArray(new X509Certificate[0]));
         }
-        if (!settings.cipherSuites().isEmpty()) {
-            builder.ciphers(settings.cipherSuites(), SupportedCipherSuiteFilter.INSTANCE);
-        }
+        builder.ciphers(settings.cipherSuitesInEffect(), SupportedCipherSuiteFilter.INSTANCE);
         try {
             SslContext context = builder.build();
-            if (!settings.cipherSuites().isEmpty() && context.cipherSuites().isEmpty()) {
-                throw new TlsException("none of the cipher suites " + settings.cipherSuites()
+            if (context.cipherSuites().isEmpty()) {
+                throw new TlsException("none of the cipher suites " + settings.cipherSuitesInEffect()
                         + " is supported by the " + provider + " TLS engine");
             }
             LOG.log(System.Logger.Level.DEBUG, "TLS engine {0}", provider);
@@ -83,9 +81,7 @@ final class SslContexts {
         if (settings.trustedCertificates() != null) {
             builder.trustManager(settings.trustedCertificates().toArray(new X509Certificate[0]));
         }
-        if (!settings.cipherSuites().isEmpty()) {
-            builder.ciphers(settings.cipherSuites(), SupportedCipherSuiteFilter.INSTANCE);
-        }
+        builder.ciphers(settings.cipherSuitesInEffect(), SupportedCipherSuiteFilter.INSTANCE);
         try {
             return builder.build();
         } catch (SSLException e) {

@@ -65,6 +65,11 @@ public interface TransportChannel {
      */
     void startTls();
 
+    /** What the TLS handshake negotiated once it succeeded; {@code null} before and without TLS. Any thread. */
+    default TlsSession tlsSession() {
+        return null;
+    }
+
     /** The client's certificate chain once a TLS handshake verified it; empty otherwise. */
     java.util.List<java.security.cert.X509Certificate> peerCertificates();
 

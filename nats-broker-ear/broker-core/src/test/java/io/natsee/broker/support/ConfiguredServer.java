@@ -164,6 +164,34 @@ public final class ConfiguredServer implements AutoCloseable {
         return kind;
     }
 
+    /**
+     * Reloads the server with a new configuration, as an operator does: our broker through
+     * {@link Broker#reload}, nats-server by rewriting its file (same listen address) and SIGHUP;
+     * returns when nats-server has logged the reload.
+     */
+    public void reload(String config) {
+        if (broker != null) {
+            broker.reload(optionsFor(config));
+            return;
+        }
+        String done = "Reloaded server configuration";
+        int before = log().split(done, -1).length;
+        try {
+            Files.writeString(directory.resolve("server.conf"), "listen: \"" + HOST + ":" + port + "\"\n" + config,
+                    StandardCharsets.UTF_8);
+            Process hangUp = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+            if (!hangUp.waitFor(10, TimeUnit.SECONDS) || hangUp.exitValue() != 0) {
+                throw new AssertionError("cannot send SIGHUP to nats-server");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        Await.until(START_TIMEOUT, "nats-server to reload", () -> log().split(done, -1).length > before);
+    }
+
     public String host() {
         return HOST;
     }

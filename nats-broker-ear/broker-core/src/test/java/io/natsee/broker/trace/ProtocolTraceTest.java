@@ -119,6 +119,46 @@ class ProtocolTraceTest {
         }
     }
 
+    @Test
+    void aReloadSwitchesTraceForOpenConnectionsToo() throws Exception {
+        Logger natsee = Logger.getLogger("io.natsee");
+        Level previous = natsee.getLevel();
+        List<String> traced = new CopyOnWriteArrayList<>();
+        Handler capture = traceCapture(traced);
+        natsee.setLevel(Level.ALL);
+        natsee.addHandler(capture);
+        BrokerOptions off = BrokerOptions.builder().host("127.0.0.1").port(-1).build();
+        try (Broker broker = new Broker(off);
+             io.natsee.broker.support.ProtocolClient client = openClient(broker)) {
+            client.send("PUB before 1\r\nx\r\nPING\r\n").expect("PONG\r\n");
+            assertEquals(List.of(), traced);
+
+            broker.reload(off.toBuilder().trace(true).build());
+            client.send("PUB traced 1\r\ny\r\nPING\r\n").expect("PONG\r\n");
+            io.natsee.broker.support.Await.until(java.time.Duration.ofSeconds(5), "the traced PONG",
+                    () -> traced.stream().anyMatch(line -> line.endsWith(" - ->> [PONG]")));
+            assertTrue(traced.stream().anyMatch(line -> line.endsWith(" - <<- [PUB traced 1]")), traced.toString());
+
+            broker.reload(off);
+            client.send("PUB after 1\r\nz\r\nPING\r\n").expect("PONG\r\n");
+            client.send("PING\r\n").expect("PONG\r\n");
+            assertTrue(traced.stream().noneMatch(line -> line.contains("after")), traced.toString());
+            assertEquals(1, traced.stream().filter(line -> line.endsWith(" - ->> [PONG]")).count(), traced.toString());
+        } finally {
+            natsee.removeHandler(capture);
+            natsee.setLevel(previous);
+        }
+    }
+
+    private static io.natsee.broker.support.ProtocolClient openClient(Broker broker) throws Exception {
+        broker.start();
+        io.natsee.broker.support.ProtocolClient client =
+                io.natsee.broker.support.ProtocolClient.openRaw("127.0.0.1", broker.port());
+        client.readInfo();
+        client.send("CONNECT {\"verbose\":false}\r\nPING\r\n").expect("PONG\r\n");
+        return client;
+    }
+
     private static Handler traceCapture(List<String> traced) {
         return new Handler() {
             @Override

@@ -18,7 +18,8 @@ import java.util.logging.Logger;
  * The standalone server's entry point: reads nats-server's flags and configuration file, starts
  * the broker with its monitoring port, re-reads the configuration file on SIGHUP (see
  * {@link ConfigReloader}), reopens its log file on SIGUSR1, enters lame duck mode on SIGUSR2
- * (and exits 0 when it ends), and on SIGTERM or SIGINT shuts down gracefully and exits 0.
+ * (and exits 0 when it ends; HotSpot must suspend threads with another signal, see
+ * {@link SuspendResumeSignal}), and on SIGTERM or SIGINT shuts down gracefully and exits 0.
  * {@code --signal} sends a signal to a running server instead (see {@link SignalCommand}).
  * Exit codes follow nats-server: 0 after {@code -h}, {@code -v}, a valid {@code -t} and a signal;
  * 1 for configuration errors, refused flags and ports that cannot be bound. A flag Go's parser
@@ -176,6 +177,9 @@ public final class Main {
         try (logs) {
             for (String warning : warnings) {
                 logger.warning(warning);
+            }
+            if (SuspendResumeSignal.takesUsr2(System.getProperty("java.vm.name"), System.getenv())) {
+                logger.warning(SuspendResumeSignal.warning());
             }
             StandaloneServer server = new StandaloneServer(options);
             ConfigReloader reloader = new ConfigReloader(commandLine, System.getenv(), options, newOptions -> {

@@ -84,8 +84,8 @@ public final class StandaloneServer implements AutoCloseable {
 
     /**
      * Applies options re-read from the configuration file to the running broker (see
-     * {@link Broker#reload(BrokerOptions)}): the authorization changes at run time; any other
-     * change is refused, with nothing applied.
+     * {@link Broker#reload(BrokerOptions)}): the authorization, max_connections and max_payload
+     * change at run time; any other change is refused, with nothing applied.
      *
      * @return {@code newOptions}, now in effect
      * @throws IllegalArgumentException naming the options that cannot change at run time

@@ -87,6 +87,85 @@ class ServerOperationsIT {
     }
 
     @Test
+    void aFlightRecordingLeavesTheServerOutOfLameDuckAndLdmStillWorks(@TempDir Path directory) throws Exception {
+        Path log = directory.resolve("server.log");
+        Path pidFile = directory.resolve("server.pid");
+        Path config = Files.writeString(directory.resolve("server.conf"), "lame_duck_grace_period: \"1s\"\n");
+        Process server = start(true, List.of("-XX:StartFlightRecording:filename=" + directory.resolve("recording.jfr")),
+                "-c", config.toString(), "-a", "127.0.0.1", "-p", "-1", "-P", pidFile.toString(), "-l", log.toString());
+        int port = awaitPort(server, log);
+        try (Client client = Client.connect(port)) {
+            // The recording samples threads every 20 ms (its default settings): 150 samples.
+            Thread.sleep(3000);
+            assertTrue(server.isAlive(), Files.readString(log));
+            client.write("PING\r\n");
+            assertEquals("PONG", client.readLine(), "no INFO with ldm came before");
+            try (Socket second = new Socket("127.0.0.1", port)) {
+                second.setSoTimeout((int) TIMEOUT.toMillis());
+                String info = new BufferedReader(new InputStreamReader(second.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                assertTrue(info.startsWith("INFO {") && !info.contains("\"ldm\""), info);
+            }
+            assertFalse(Files.readString(log).contains("lame duck"), Files.readString(log));
+            assertFalse(Files.readString(log).contains("suspend signal"), "no warning with the variable set");
+
+            assertEquals(0, signal("ldm=" + pidFile));
+            String info = client.readLine();
+            assertTrue(info.startsWith("INFO {") && info.contains(",\"ldm\":true}"), info);
+        }
+        assertTrue(server.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS), Files.readString(log));
+        assertEquals(0, server.exitValue());
+        assertTrue(Files.readString(log).contains("[INF] Entering lame duck mode, stop accepting new clients"));
+    }
+
+    @Test
+    void withoutTheVariableARecordingPutsTheServerInLameDuckAndTheServerWarns(@TempDir Path directory) throws Exception {
+        Path log = directory.resolve("server.log");
+        Path config = Files.writeString(directory.resolve("server.conf"), "lame_duck_grace_period: \"1s\"\n");
+        Process server = start(false, List.of("-XX:StartFlightRecording:filename=" + directory.resolve("recording.jfr")),
+                "-c", config.toString(), "-a", "127.0.0.1", "-p", "-1", "-l", log.toString());
+        awaitPort(server, log);
+        // What the variable prevents: HotSpot's thread samples arrive as SIGUSR2 and nothing else stops it.
+        assertTrue(server.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS), Files.readString(log));
+        String written = Files.readString(log);
+        assertTrue(written.contains("[WRN] SIGUSR2 (lame duck mode) is also this JVM's thread suspend signal"), written);
+        // Lame duck mode, or a shutdown when the first sample came before the server was ready.
+        assertTrue(written.contains("[INF] Entering lame duck mode, stop accepting new clients")
+                || written.contains("[INF] Initiating Shutdown..."), written);
+    }
+
+    /** A raw client whose reader is kept (it buffers what follows the line it read). */
+    private record Client(Socket socket, BufferedReader in) implements AutoCloseable {
+        static Client connect(int port) throws IOException {
+            Socket socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            Client client = new Client(socket, new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)));
+            assertTrue(client.in.readLine().startsWith("INFO {"));
+            client.write("CONNECT {\"verbose\":false,\"protocol\":1}\r\nPING\r\n");
+            assertEquals("PONG", client.in.readLine());
+            return client;
+        }
+
+        /** The next line other than the server's PING, which is answered. */
+        String readLine() throws IOException {
+            String line = in.readLine();
+            while ("PING".equals(line)) {
+                write("PONG\r\n");
+                line = in.readLine();
+            }
+            return line;
+        }
+
+        void write(String text) throws IOException {
+            socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
     void stopKillsTheProcessAndLeavesItsFiles(@TempDir Path directory) throws Exception {
         Path log = directory.resolve("server.log");
         Path pidFile = directory.resolve("server.pid");
@@ -197,10 +276,22 @@ class ServerOperationsIT {
     }
 
     private Process start(String... arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-XX:+UseParallelGC", "-Xmx64m", "-jar", jar.toString()));
+        return start(true, List.of(), arguments);
+    }
+
+    /**
+     * @param moveSuspendSignal whether the JVM gets bin/natsee-server's suspend signal (see {@link ServerJvm})
+     */
+    private Process start(boolean moveSuspendSignal, List<String> jvmOptions, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:+UseParallelGC", "-Xmx64m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder builder = moveSuspendSignal ? ServerJvm.processBuilder(command) : new ProcessBuilder(command);
+        if (!moveSuspendSignal) {
+            builder.environment().remove(SuspendResumeSignal.ENVIRONMENT_VARIABLE);
+        }
+        Process process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         processes.add(process);
         return process;
     }

@@ -132,7 +132,7 @@ class ServerProcessIT {
     private Server launch(String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-XX:+UseParallelGC", "-Xmx64m", "-jar", jar.toString()));
         command.addAll(List.of(arguments));
-        return new Server(new ProcessBuilder(command));
+        return new Server(ServerJvm.processBuilder(command));
     }
 
     private static String javaExecutable() {

@@ -120,7 +120,7 @@ class ServerReloadIT {
     private Process start(List<String> lines, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-XX:+UseParallelGC", "-Xmx64m", "-jar", jar.toString()));
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process process = ServerJvm.processBuilder(command).redirectErrorStream(true).start();
         processes.add(process);
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -1,5 +1,6 @@
 package io.natsee.broker.clustering;
 
+import io.natsee.broker.cli.ServerJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -92,7 +93,7 @@ final class ClusterNode implements AutoCloseable {
 
     private void launch() {
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
+            process = ServerJvm.processBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
