@@ -316,7 +316,7 @@ class AdminConsoleIT {
                 browser.open("connections.xhtml");
                 assertTrue(driver.getPageSource().contains("browser-load"));
             }
-            browser.layoutProblems().forEach(problem -> System.out.println("LAYOUT " + problem)); // TODO(helper-12): assert none once the layout is fixed
+            browser.assertLayoutFits();
         }
     }
 
@@ -490,7 +490,7 @@ class AdminConsoleIT {
             assertTrue(streaming.hasChannel("orders"), "and only that one");
             assertFalse(driver.getPageSource().contains(">doomed</span>"), "the table was read again");
             browser.screenshots("streaming-deleted");
-            browser.layoutProblems().forEach(problem -> System.out.println("LAYOUT " + problem)); // TODO(helper-12): assert none once the layout is fixed
+            browser.assertLayoutFits();
         }
     }
 
