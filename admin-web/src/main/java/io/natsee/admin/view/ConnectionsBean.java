@@ -73,13 +73,30 @@ public class ConnectionsBean implements Serializable {
         try {
             ConnectionPage page = client.connections(selection.server(), query);
             problem = null;
-            table.setRowCount(page.total());
+            table.setRowCount(rowCount(page, first, pageSize));
             return page.connections();
         } catch (MonitorException e) {
             problem = e.getMessage();
             table.setRowCount(0);
             return List.of();
         }
+    }
+
+    /**
+     * How many rows the table has. {@code /connz}'s total counts every connection of the state (and
+     * account) even when a cid or user filter leaves fewer, as nats-server 2.9's does: with a cid
+     * the page holds the one row or none; with a user a short page ends the list (a full one can
+     * only say "at least": the total stays the upper bound).
+     */
+    private int rowCount(ConnectionPage page, int first, int pageSize) {
+        int rows = page.connections().size();
+        if (cid != null && cid > 0) {
+            return rows;
+        }
+        if (!user.isBlank() && rows < pageSize) {
+            return first + rows;
+        }
+        return page.total();
     }
 
     /** Shows one connection with its subscriptions. */

@@ -88,6 +88,21 @@ class ConnectionsBeanTest {
     }
 
     @Test
+    void withAConnectionIdOrAUserTheCountIsWhatTheFilterLeftNotConnzTotal() {
+        ConnectionsBean bean = bean(false);
+        bean.setCid(7L);
+        assertEquals(1, bean.getTable().count(Map.of()), "connz's total still counts all 60");
+        assertEquals(1, bean.getTable().load(0, 25, Map.of(), Map.of()).size());
+        assertEquals(1, bean.getTable().getRowCount());
+        bean.setCid(1234L);
+        assertEquals(0, bean.getTable().count(Map.of()));
+        bean.setCid(null);
+        assertEquals(60, bean.getTable().count(Map.of()));
+        bean.getTable().load(50, 25, Map.of(), Map.of());
+        assertEquals(60, bean.getTable().getRowCount(), "no filter: connz's total");
+    }
+
+    @Test
     void theDetailShowsTheConnectionWithItsSubscriptions() {
         ConnectionsBean bean = bean(false);
         bean.show(7);
