@@ -548,13 +548,23 @@ class AdminConsoleIT {
             assertEquals(java.util.List.of("sort-one", "sort-three", "sort-two", "sort-victim"), namesStartingWith(driver, "sort-"),
                     "by connection id at first");
 
-            // Sort by subscriptions: /connz sorts them most first.
-            driver.findElements(org.openqa.selenium.By.cssSelector("[id='connections:table'] th.ui-sortable-column")).stream()
-                    .filter(th -> th.getText().contains("Subs")).findFirst().orElseThrow().click();
-            browser.await().until(d -> namesStartingWith(d, "sort-").equals(java.util.List.of("sort-three", "sort-two", "sort-one", "sort-victim")));
+            // Sort by subscriptions: fewest first on the first click, most first on the second, as the header's arrow says.
+            java.util.function.Supplier<org.openqa.selenium.WebElement> subsHeader = () -> driver.findElements(
+                    org.openqa.selenium.By.cssSelector("[id='connections:table'] th.ui-sortable-column")).stream()
+                    .filter(th -> th.getText().contains("Subs")).findFirst().orElseThrow();
+            subsHeader.get().click();
+            browser.await().until(d -> namesStartingWith(d, "sort-").equals(java.util.List.of("sort-victim", "sort-one", "sort-two", "sort-three")));
+            assertEquals("ascending", subsHeader.get().getAttribute("aria-sort"));
             java.util.List<Long> subs = connectionRows(driver).stream().map(row -> Long.parseLong(row.get(5))).toList();
             for (int i = 1; i < subs.size(); i++) {
-                assertTrue(subs.get(i - 1) >= subs.get(i), "the Subs column is in order: " + subs);
+                assertTrue(subs.get(i - 1) <= subs.get(i), "the Subs column goes up: " + subs);
+            }
+            subsHeader.get().click();
+            browser.await().until(d -> namesStartingWith(d, "sort-").equals(java.util.List.of("sort-three", "sort-two", "sort-one", "sort-victim")));
+            assertEquals("descending", subsHeader.get().getAttribute("aria-sort"));
+            subs = connectionRows(driver).stream().map(row -> Long.parseLong(row.get(5))).toList();
+            for (int i = 1; i < subs.size(); i++) {
+                assertTrue(subs.get(i - 1) >= subs.get(i), "the Subs column goes down: " + subs);
             }
             browser.screenshots("connections-sorted");
 
