@@ -11,9 +11,11 @@ import jakarta.inject.Named;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.primefaces.model.FilterMeta;
 import org.primefaces.model.LazyDataModel;
 import org.primefaces.model.SortMeta;
+import org.primefaces.model.SortOrder;
 
 /**
  * The connections page: a lazily paged, sortable table over {@code /connz} with its filters
@@ -62,24 +64,77 @@ public class ConnectionsBean implements Serializable {
         return table;
     }
 
+    /** The {@code /connz} sort keys it orders smallest first (as nats-server does); it orders the others largest first. */
+    static final Set<String> ASCENDING_KEYS = Set.of("cid", "start", "uptime", "reason");
+
     /**
-     * One page as the table asks for it.
+     * One page as the table asks for it, in the order {@code /connz} sorts that key.
      *
      * @param sortField the row property the table sorts by ({@code null}: by cid)
      */
     List<ConnectionInfo> page(int first, int pageSize, String sortField) {
+        return page(first, pageSize, sortField, SortOrder.UNSORTED);
+    }
+
+    /**
+     * One page as the table asks for it. {@code /connz} sorts each key one way only; the other way
+     * is the mirrored window of its order, read backwards (not with a user filter, where
+     * {@code /connz}'s total is no count of the rows: that keeps {@code /connz}'s order).
+     *
+     * @param order the direction the table's header shows ({@code UNSORTED}: {@code /connz}'s own)
+     */
+    List<ConnectionInfo> page(int first, int pageSize, String sortField, SortOrder order) {
         String sort = sortField == null ? "cid" : SORT_KEYS.getOrDefault(sortField, "cid");
-        ConnectionQuery query = new ConnectionQuery(sort, state, first, pageSize, cid == null ? 0 : cid, user, account, false, true);
+        boolean mirrored = order != null && order != SortOrder.UNSORTED && user.isBlank() && cid == null
+                && (order == SortOrder.ASCENDING) != ASCENDING_KEYS.contains(sort);
         try {
-            ConnectionPage page = client.connections(selection.server(), query);
+            ConnectionPage page;
+            if (mirrored) {
+                int total = client.connections(selection.server(), query(sort, 0, 1)).total();
+                int end = Math.max(0, total - first);
+                int offset = Math.max(0, end - pageSize);
+                if (end == 0) {
+                    problem = null;
+                    table.setRowCount(total);
+                    return List.of();
+                }
+                page = client.connections(selection.server(), query(sort, offset, end - offset));
+                List<ConnectionInfo> rows = new java.util.ArrayList<>(page.connections());
+                java.util.Collections.reverse(rows);
+                problem = null;
+                table.setRowCount(page.total());
+                return rows;
+            }
+            page = client.connections(selection.server(), query(sort, first, pageSize));
             problem = null;
-            table.setRowCount(page.total());
+            table.setRowCount(rowCount(page, first, pageSize));
             return page.connections();
         } catch (MonitorException e) {
             problem = e.getMessage();
             table.setRowCount(0);
             return List.of();
         }
+    }
+
+    private ConnectionQuery query(String sort, int offset, int limit) {
+        return new ConnectionQuery(sort, state, offset, limit, cid == null ? 0 : cid, user, account, false, true);
+    }
+
+    /**
+     * How many rows the table has. {@code /connz}'s total counts every connection of the state (and
+     * account) even when a cid or user filter leaves fewer, as nats-server 2.9's does: with a cid
+     * the page holds the one row or none; with a user a short page ends the list (a full one can
+     * only say "at least": the total stays the upper bound).
+     */
+    private int rowCount(ConnectionPage page, int first, int pageSize) {
+        int rows = page.connections().size();
+        if (cid != null && cid > 0) {
+            return rows;
+        }
+        if (!user.isBlank() && rows < pageSize) {
+            return first + rows;
+        }
+        return page.total();
     }
 
     /** Shows one connection with its subscriptions. */
@@ -191,8 +246,8 @@ public class ConnectionsBean implements Serializable {
 
         @Override
         public List<ConnectionInfo> load(int first, int pageSize, Map<String, SortMeta> sortBy, Map<String, FilterMeta> filterBy) {
-            String field = sortBy == null || sortBy.isEmpty() ? null : sortBy.values().iterator().next().getField();
-            return page(first, pageSize, field);
+            SortMeta sort = sortBy == null || sortBy.isEmpty() ? null : sortBy.values().iterator().next();
+            return sort == null ? page(first, pageSize, null) : page(first, pageSize, sort.getField(), sort.getOrder());
         }
 
         @Override

@@ -64,6 +64,37 @@ class ConnectionsBeanTest {
     }
 
     @Test
+    void theOtherDirectionOfAKeyIsConnzsOrderReadBackwardsFromTheMirroredWindow() {
+        // the fake answers in its list's order whatever the key: that order stands for connz's
+        ConnectionsBean bean = bean(false);
+        Map<String, SortMeta> fewestFirst = Map.of("subscriptions",
+                SortMeta.builder().field("subscriptions").order(SortOrder.ASCENDING).build());
+        List<ConnectionInfo> page = bean.getTable().load(0, 25, fewestFirst, Map.of());
+        assertEquals(25, page.size());
+        assertEquals(60, page.get(0).cid(), "the last of connz's order comes first");
+        assertEquals(36, page.get(24).cid());
+        ConnectionQuery window = client.connectionQueries.get(client.connectionQueries.size() - 1);
+        assertEquals("subs", window.sort());
+        assertEquals(35, window.offset());
+        assertEquals(25, window.limit());
+        assertEquals(60, bean.getTable().getRowCount());
+
+        List<ConnectionInfo> last = bean.getTable().load(50, 25, fewestFirst, Map.of());
+        assertEquals(List.of(10L, 9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L), last.stream().map(ConnectionInfo::cid).toList());
+        assertEquals(List.of(), bean.getTable().load(75, 25, fewestFirst, Map.of()));
+
+        Map<String, SortMeta> newestFirst = Map.of("cid", SortMeta.builder().field("cid").order(SortOrder.DESCENDING).build());
+        assertEquals(60, bean.getTable().load(0, 10, newestFirst, Map.of()).get(0).cid(), "cid, which connz sorts up, read down");
+        Map<String, SortMeta> oldestFirst = Map.of("cid", SortMeta.builder().field("cid").order(SortOrder.ASCENDING).build());
+        assertEquals(1, bean.getTable().load(0, 10, oldestFirst, Map.of()).get(0).cid(), "connz's own direction as it is");
+        Map<String, SortMeta> mostFirst = Map.of("subscriptions",
+                SortMeta.builder().field("subscriptions").order(SortOrder.DESCENDING).build());
+        assertEquals(1, bean.getTable().load(0, 10, mostFirst, Map.of()).get(0).cid());
+        bean.setUser("alice");
+        assertEquals(1, bean.getTable().load(0, 10, fewestFirst, Map.of()).get(0).cid(), "with a user filter, connz's order");
+    }
+
+    @Test
     void theFiltersBecomeConnzOptions() {
         ConnectionsBean bean = bean(false);
         bean.setState("closed");
@@ -85,6 +116,21 @@ class ConnectionsBeanTest {
         bean.clearFilters();
         assertNull(bean.getCid());
         assertEquals("", bean.getUser());
+    }
+
+    @Test
+    void withAConnectionIdOrAUserTheCountIsWhatTheFilterLeftNotConnzTotal() {
+        ConnectionsBean bean = bean(false);
+        bean.setCid(7L);
+        assertEquals(1, bean.getTable().count(Map.of()), "connz's total still counts all 60");
+        assertEquals(1, bean.getTable().load(0, 25, Map.of(), Map.of()).size());
+        assertEquals(1, bean.getTable().getRowCount());
+        bean.setCid(1234L);
+        assertEquals(0, bean.getTable().count(Map.of()));
+        bean.setCid(null);
+        assertEquals(60, bean.getTable().count(Map.of()));
+        bean.getTable().load(50, 25, Map.of(), Map.of());
+        assertEquals(60, bean.getTable().getRowCount(), "no filter: connz's total");
     }
 
     @Test
