@@ -116,8 +116,16 @@ result[baseline,peak]="-"
 result[candidate,peak]="-"
 if ! skipped peak; then
     out="$(mktemp)"
-    # shellcheck disable=SC2086
-    CAND_CMD="$CAND_CMD" BASE_CMD="$BASE_CMD" "$COMPARE_SH" $LOAD --out "$out" >&2 || echo "footprint: the load run failed" >&2
+    # Up to three tries: compare.sh picks its ports at random, and on a busy machine one may be
+    # taken between its check and the server's bind.
+    for try in 1 2 3; do
+        # shellcheck disable=SC2086
+        if CAND_CMD="$CAND_CMD" BASE_CMD="$BASE_CMD" "$COMPARE_SH" $LOAD --out "$out" >&2; then
+            break
+        fi
+        echo "footprint: the load run failed (try $try of 3)" >&2
+        grep -q '"server":"cand".*"vmhwm_kb"' "$out" 2>/dev/null && break
+    done
     for side in baseline candidate; do
         # The highest VmHWM over the rounds; compare.sh labels the servers base and cand.
         label=${side:0:4}
