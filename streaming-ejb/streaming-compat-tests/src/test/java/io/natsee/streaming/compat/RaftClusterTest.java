@@ -61,6 +61,8 @@ class RaftClusterTest {
 
     private ServerProcess nats;
     private final Map<String, ServerProcess> nodes = new ConcurrentHashMap<>();
+    /** What went wrong in the clients (a lost connection, a refused publish): printed when a wait fails. */
+    private static final List<String> clientTrouble = new java.util.concurrent.CopyOnWriteArrayList<>();
     private String[] peers;
     private int natsPort;
 
@@ -106,6 +108,7 @@ class RaftClusterTest {
         Set<Long> delivered = ConcurrentHashMap.newKeySet();
         Set<Long> sequences = new java.util.concurrent.ConcurrentSkipListSet<>();
         Options clientOptions = new Options.Builder().natsUrl(url).connectWait(Duration.ofSeconds(10))
+                .connectionLostHandler((connection, reason) -> clientTrouble.add("connection lost: " + reason))
                 .pubAckWait(Duration.ofMillis(Long.getLong("natsee.raft.ackwait.ms", 1000))).maxPubAcksInFlight(512).build();
         try (StreamingConnection subscriberConnection = NatsStreaming.connect(CLUSTER, "raft-sub", clientOptions);
              StreamingConnection publisherConnection = NatsStreaming.connect(CLUSTER, "raft-pub", clientOptions)) {
@@ -169,7 +172,8 @@ class RaftClusterTest {
                 Thread.sleep(100);
             }
             List<Long> missing = acked.stream().filter(id -> !delivered.contains(id)).sorted().limit(10).toList();
-            assertEquals(List.of(), missing, "acknowledged messages never delivered (of " + acked.size() + ")");
+            assertEquals(List.of(), missing, "acknowledged messages never delivered (of " + acked.size() + ", "
+                    + delivered.size() + " delivered; client: " + clientTrouble + ")");
             long last = sequences.isEmpty() ? 0 : ((java.util.concurrent.ConcurrentSkipListSet<Long>) sequences).last();
             assertEquals(last, sequences.size(), "delivered sequences run 1.." + last + " without gaps");
             assertTrue(restartedNodeLed, "a node that was killed and restarted led the cluster later");
@@ -224,6 +228,9 @@ class RaftClusterTest {
                 } catch (InterruptedException e) {
                     return;
                 } catch (Exception e) {
+                    if (clientTrouble.size() < 20) {
+                        clientTrouble.add("publish failed: " + e);
+                    }
                     if (inWindow) {
                         window.release();
                     }
@@ -356,7 +363,7 @@ class RaftClusterTest {
         while (acked.size() < count) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("only " + acked.size() + " of " + count + " publishes acknowledged:\n"
-                        + clusterLog() + threads());
+                        + "client: " + clientTrouble + "\n" + clusterLog() + threads());
             }
             Thread.sleep(10);
         }
@@ -366,7 +373,7 @@ class RaftClusterTest {
      * When the first acknowledgement of a publish sent after {@code after} arrived: only a new leader can have
      * acknowledged it (an acknowledgement of an earlier publish may be one the killed leader sent before it died).
      */
-    private static long awaitAckAfter(ConcurrentLinkedQueue<long[]> ackTimes, long after, int seconds)
+    private long awaitAckAfter(ConcurrentLinkedQueue<long[]> ackTimes, long after, int seconds)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
@@ -381,6 +388,7 @@ class RaftClusterTest {
             }
             Thread.sleep(5);
         }
-        throw new AssertionError("no acknowledged publish within " + seconds + " s of the kill");
+        throw new AssertionError("no acknowledged publish within " + seconds + " s of the kill; client: "
+                + clientTrouble + "\n" + clusterLog() + threads());
     }
 }
