@@ -74,6 +74,45 @@ class PartitioningTest {
         }
     }
 
+    /**
+     * Two streaming servers with overlapping lists start behind two separate nats-servers, so each start check finds
+     * nobody; then one nats-server is given a route to the other (its configuration reloaded with SIGHUP). The
+     * clients learn the new server, each streaming server sends its list again, and the overlap stops one of them
+     * with the reference's fatal error.
+     */
+    @Test
+    void anOverlapFoundAfterTheNatsClusterGrowsStopsAServer() throws Exception {
+        int portA = ServerProcess.freePort();
+        int portB = ServerProcess.freePort();
+        int routeA = ServerProcess.freePort();
+        int routeB = ServerProcess.freePort();
+        Path configA = dir.resolve("nats-a.conf");
+        Path configB = dir.resolve("nats-b.conf");
+        Files.writeString(configA, "cluster { name: part, listen: 127.0.0.1:" + routeA + " }\n");
+        Files.writeString(configB, "cluster { name: part, listen: 127.0.0.1:" + routeB + " }\n");
+        try (ServerProcess natsA = ServerProcess.natsServer(portA, "-c", configA.toString());
+             ServerProcess natsB = ServerProcess.natsServer(portB, "-c", configB.toString())) {
+            Assumptions.assumeTrue(natsA != null && natsB != null, "Debian's nats-server is not installed");
+            try (ServerProcess first = server("nats://127.0.0.1:" + portA, "first", "\"orders.*\": {}");
+                 ServerProcess second = server("nats://127.0.0.1:" + portB, "second", "\"orders.new\": {}")) {
+                Files.writeString(configB, "cluster { name: part, listen: 127.0.0.1:" + routeB
+                        + ", routes: [\"nats-route://127.0.0.1:" + routeA + "\"] }\n");
+                Process reload = new ProcessBuilder("kill", "-HUP", String.valueOf(natsB.pid())).start();
+                assertEquals(0, reload.waitFor());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (first.isAlive() && second.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                ServerProcess stopped = first.isAlive() ? second : first;
+                assertTrue(!stopped.isAlive(), "one of the overlapping servers stopped: " + first.output() + "\n"
+                        + second.output());
+                assertEquals(1, stopped.awaitExit(5));
+                assertTrue(stopped.printed("Partitioning error: channel \"orders.new\" causes conflict with channels"
+                        + " on server \""), stopped.output().toString());
+            }
+        }
+    }
+
     private static String text(Message message) {
         return new String(message.getData(), StandardCharsets.UTF_8);
     }

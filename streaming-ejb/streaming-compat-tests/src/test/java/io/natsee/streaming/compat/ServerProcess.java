@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    /** When each line of {@link #lines} arrived ({@link System#nanoTime()}), at the same index. */
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
     private final CountDownLatch ready = new CountDownLatch(1);
 
     private ServerProcess(List<String> command, String readyLine) throws IOException {
@@ -33,6 +35,7 @@ final class ServerProcess implements AutoCloseable {
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
+                    arrivals.add(System.nanoTime());
                     lines.add(line);
                     if (line.contains(readyLine)) {
                         ready.countDown();
@@ -123,6 +126,19 @@ final class ServerProcess implements AutoCloseable {
 
     List<String> output() {
         return lines;
+    }
+
+    /**
+     * When ({@link System#nanoTime()}) the first line at index {@code from} or later containing {@code text} arrived;
+     * -1 when none has.
+     */
+    long arrivalOf(String text, int from) {
+        for (int i = from; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return arrivals.get(i);
+            }
+        }
+        return -1;
     }
 
     boolean printed(String text) {

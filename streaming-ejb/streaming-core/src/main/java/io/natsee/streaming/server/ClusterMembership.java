@@ -19,6 +19,10 @@ final class ClusterMembership implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClusterMembership.class.getName());
     /** How often the role is checked: bounds the delay between an election and serving. */
     static final long WATCH_MILLIS = 20;
+    /** A leader reports its followers in step when each answered lately and lags by at most this many entries... */
+    static final long IN_STEP_ENTRIES = 1;
+    /** ...and one behind again once it lags by more than this many (entries are batches) or stops answering. */
+    static final long BEHIND_ENTRIES = 10;
 
     /** Held so that the level set on it stays (java.util.logging keeps loggers weakly). */
     private static final java.util.logging.Logger RATIS_LOGGER = java.util.logging.Logger.getLogger("org.apache.ratis");
@@ -64,8 +68,12 @@ final class ClusterMembership implements AutoCloseable {
     }
 
     private void watch() {
+        String reported = "";
+        boolean inStep = false;
         while (running) {
             try {
+                reported = reportRole(reported);
+                inStep = reportFollowers(inStep);
                 if (serving == null) {
                     if (node.isReadyLeader()) {
                         lead();
@@ -87,6 +95,43 @@ final class ClusterMembership implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Logs this node's Raft role when it changed (role and term; a leader also says whether it applied the earlier
+     * terms' entries yet): the steps of a failover can then be timed from the log. Returns what it reported.
+     */
+    private String reportRole(String reported) {
+        String role = node.role();
+        String now = role + " in term " + node.term()
+                + ("Leader".equals(role) && !node.isReadyLeader() ? ", applying the earlier entries" : "");
+        if (!now.equals(reported)) {
+            LOG.log(System.Logger.Level.INFO, "Raft role: {0}", now);
+        }
+        return now;
+    }
+
+    /**
+     * On the leader, logs when every follower answers and its log has caught up with the applied entries, and when
+     * one falls behind or goes silent (with hysteresis, so a busy log does not flap): a restarted node's catch-up is
+     * visible, and a failover is fast only while the surviving majority is in step. Returns the state reported.
+     */
+    private boolean reportFollowers(boolean inStep) {
+        RaftNode.FollowerProgress slowest = node.slowestFollower();
+        if (slowest == null) {
+            return false;
+        }
+        boolean silent = slowest.silentMillis() > node.maxElectionTimeoutMillis();
+        if (!inStep && !silent && slowest.lag() <= IN_STEP_ENTRIES) {
+            LOG.log(System.Logger.Level.INFO, "Raft followers: all in step (at index {0})", node.appliedIndex());
+            return true;
+        }
+        if (inStep && (silent || slowest.lag() > BEHIND_ENTRIES)) {
+            LOG.log(System.Logger.Level.INFO, "Raft followers: one is behind ({0} entries, silent for {1} ms)",
+                    slowest.lag(), slowest.silentMillis());
+            return false;
+        }
+        return inStep;
     }
 
     private void lead() throws IOException, InterruptedException {

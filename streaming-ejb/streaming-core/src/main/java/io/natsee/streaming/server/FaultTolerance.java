@@ -155,7 +155,8 @@ final class FaultTolerance implements AutoCloseable {
         attempted = System.nanoTime() - lastHeartbeat >= missedNanos;
         try {
             if (sqlLock == null) {
-                sqlLock = new JdbcFtLock(JdbcDataSources.create(options.sql()), options.sql().driver(),
+                sqlLock = new JdbcFtLock(options.dataSource() != null ? options.dataSource()
+                        : JdbcDataSources.create(options.sql()), options.sql().driver(),
                         options.ftGroup(), serverId, SQL_TICK, SQL_TAKEOVER, System::nanoTime,
                         () -> fatal.accept("ft: store lock lost"));
             }

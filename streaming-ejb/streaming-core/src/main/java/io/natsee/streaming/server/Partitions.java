@@ -9,19 +9,27 @@ import io.nats.client.Subscription;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Channel partitioning ({@code partitioning: true}): this server owns the channels (patterns allowed) listed in
  * {@code store_limits.channels}, and servers with the same cluster id must own disjoint sets. At start the list is
  * sent on {@code _STAN.part.<cid>}; every other server answers with the first channel both own (empty when none),
- * and a conflict refuses the start, as the reference does. Publishes, subscriptions and unsubscriptions on channels
- * this server does not own are left to the others, unanswered.
+ * and a conflict refuses the start, as the reference does. When the NATS cluster's topology changes (a NATS server
+ * joins: the connection learns new server URLs), the list is sent again after {@link #WAIT_ON_TOPOLOGY_CHANGE}, so
+ * that two servers that started apart, each checking alone, find their overlap once their NATS servers connect; a
+ * conflict then stops the server, as the reference's fatal error does. Publishes, subscriptions and unsubscriptions
+ * on channels this server does not own are left to the others, unanswered.
  */
 final class Partitions {
     private static final System.Logger LOG = System.getLogger(Partitions.class.getName());
     static final String PREFIX = "_STAN.part";
     /** How long the start waits for conflict answers, as the reference. */
     static final Duration REPLY_WAIT = Duration.ofSeconds(1);
+    /** How long after a topology change the list is sent again: the joining NATS server forwards its interest first. */
+    static final Duration WAIT_ON_TOPOLOGY_CHANGE = Duration.ofMillis(500);
     /** The reference's error when partitioning has no channel list. */
     static final String NO_CHANNEL = "stan: no configured channel";
 
@@ -30,6 +38,9 @@ final class Partitions {
     private final String subject;
     private final Connection nats;
     private Dispatcher dispatcher;
+    /** A re-check is scheduled and has not started sending yet: further changes need no other. */
+    private final AtomicBoolean recheckPending = new AtomicBoolean();
+    private volatile boolean closed;
 
     Partitions(List<String> channels, String serverId, String clusterId, Connection nats) {
         if (channels.isEmpty()) {
@@ -63,6 +74,48 @@ final class Partitions {
     void start() throws IOException, InterruptedException {
         dispatcher = nats.createDispatcher(this::answer);
         dispatcher.subscribe(subject);
+        checkUnique();
+    }
+
+    /**
+     * The NATS cluster's topology changed: after {@link #WAIT_ON_TOPOLOGY_CHANGE}, on a thread of {@code threads},
+     * the list is sent again; a conflict goes to {@code fatal} with the reference's text
+     * ({@code Partitioning error: channel "x" causes conflict with channels on server "y"}).
+     */
+    void topologyChanged(ThreadFactory threads, Consumer<String> fatal) {
+        if (closed || recheckPending.getAndSet(true)) {
+            return;
+        }
+        Thread recheck = threads.newThread(() -> {
+            try {
+                Thread.sleep(WAIT_ON_TOPOLOGY_CHANGE.toMillis());
+                recheckPending.set(false);
+                if (!closed) {
+                    LOG.log(System.Logger.Level.DEBUG, "NATS topology changed, checking the channels partition again");
+                    checkUnique();
+                }
+            } catch (IllegalStateException e) {
+                if (!closed) {
+                    fatal.accept("Partitioning error: " + e.getMessage());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "Partitioning check after a topology change failed: {0}",
+                        String.valueOf(e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        recheck.setName("streaming-partitions-recheck");
+        recheck.setDaemon(true);
+        recheck.start();
+    }
+
+    /**
+     * Sends this server's list and waits {@link #REPLY_WAIT} for conflicts; one check at a time.
+     *
+     * @throws IllegalStateException with the reference's text on a conflict
+     */
+    private synchronized void checkUnique() throws IOException, InterruptedException {
         String inbox = "_INBOX." + NUID.nextGlobal();
         Subscription replies = nats.subscribe(inbox);
         try {
@@ -163,6 +216,7 @@ final class Partitions {
     }
 
     void close() {
+        closed = true;
         if (dispatcher != null) {
             try {
                 nats.closeDispatcher(dispatcher);

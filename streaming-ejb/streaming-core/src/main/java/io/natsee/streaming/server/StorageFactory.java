@@ -9,7 +9,8 @@ import io.natsee.streaming.store.memory.MemoryStore;
 
 /**
  * Opens the store the options name: MEMORY; FILE in the options' directory with their fsync choice; SQL on the
- * options' database (an unpooled DataSource; the store keeps its few connections).
+ * options' DataSource when they bring one (the application server's pool), else on the database their SQL options
+ * name (an unpooled DataSource; the store keeps its few connections).
  */
 final class StorageFactory {
 
@@ -29,7 +30,9 @@ final class StorageFactory {
             case MEMORY -> new MemoryStore(options.limits());
             case FILE -> new FileStore(options.directory(), options.limits(),
                     FileStoreOptions.DEFAULT.withSync(options.fileSync()));
-            case SQL -> JdbcStore.open(options.sql(), options.limits(), fence);
+            case SQL -> options.dataSource() != null
+                    ? new JdbcStore(options.dataSource(), options.sql(), options.limits(), fence)
+                    : JdbcStore.open(options.sql(), options.limits(), fence);
         };
     }
 }

@@ -31,13 +31,16 @@ import java.util.Objects;
  * @param ftGroup         the fault-tolerance group ({@code --ft_group}); empty = not in a group (default)
  * @param partitioning    whether this server owns only the channels of {@code store_limits.channels}
  * @param cluster         clustered mode ({@code --clustered}, {@code cluster { ... }}); null when not clustered
+ * @param dataSource      the SQL store's database when the caller brings it (an application server's pooled
+ *                        DataSource, found by JNDI name), also used for the FT lock row; null: the store opens
+ *                        {@code sql.source()} itself
  */
 public record StreamingOptions(String clusterId, String natsUrl, String brokerHost, int brokerPort, StoreType store,
                                Path directory, boolean fileSync, StoreLimits limits, Duration heartbeatInterval,
                                Duration heartbeatTimeout, int heartbeatFailCount, String discoverPrefix,
                                boolean debug, boolean trace, int maxDeliveries, String deadLetterChannel,
                                JdbcStoreOptions sql, String ftGroup, boolean partitioning,
-                               ClusterOptions cluster) {
+                               ClusterOptions cluster, javax.sql.DataSource dataSource) {
 
     /** The kinds of store the launcher offers. */
     public enum StoreType { MEMORY, FILE, SQL }
@@ -108,6 +111,7 @@ public record StreamingOptions(String clusterId, String natsUrl, String brokerHo
         private String ftGroup = "";
         private boolean partitioning;
         private ClusterOptions cluster;
+        private javax.sql.DataSource dataSource;
 
         public Builder clusterId(String value) { clusterId = value; return this; }
         public Builder natsUrl(String value) { natsUrl = value; return this; }
@@ -131,11 +135,12 @@ public record StreamingOptions(String clusterId, String natsUrl, String brokerHo
         public Builder ftGroup(String value) { ftGroup = value; return this; }
         public Builder partitioning(boolean value) { partitioning = value; return this; }
         public Builder cluster(ClusterOptions value) { cluster = value; return this; }
+        public Builder dataSource(javax.sql.DataSource value) { dataSource = value; return this; }
 
         public StreamingOptions build() {
             return new StreamingOptions(clusterId, natsUrl, brokerHost, brokerPort, store, directory, fileSync, limits,
                     heartbeatInterval, heartbeatTimeout, heartbeatFailCount, discoverPrefix, debug, trace,
-                    maxDeliveries, deadLetterChannel, sql, ftGroup, partitioning, cluster);
+                    maxDeliveries, deadLetterChannel, sql, ftGroup, partitioning, cluster, dataSource);
         }
     }
 }

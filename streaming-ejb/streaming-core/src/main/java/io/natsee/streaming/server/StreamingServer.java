@@ -46,7 +46,8 @@ public final class StreamingServer implements AutoCloseable {
     private Dispatcher inbound;
     private ClusterMembership cluster;
     private FaultTolerance ft;
-    private Partitions partitions;
+    /** Volatile: the NATS connection's listener reads it when the topology changes. */
+    private volatile Partitions partitions;
     private volatile java.util.function.Consumer<String> fatalHandler = reason -> { };
 
     /** A server with the given options; {@code brokerOptions} configure the side-car broker (null: defaults). */
@@ -127,6 +128,12 @@ public final class StreamingServer implements AutoCloseable {
                 .reconnectWait(Duration.ofMillis(250))
                 .connectionTimeout(Duration.ofSeconds(5))
                 .noEcho()
+                .connectionListener((connection, event) -> {
+                    Partitions current = partitions;
+                    if (event == io.nats.client.ConnectionListener.Events.DISCOVERED_SERVERS && current != null) {
+                        current.topologyChanged(threadFactory, this::fatal);
+                    }
+                })
                 .build();
         try {
             nats = Nats.connect(natsOptions);

@@ -4,6 +4,8 @@ import io.natsee.broker.Values;
 import io.natsee.streaming.server.StreamingOptions;
 import io.natsee.streaming.store.ChannelLimits;
 import io.natsee.streaming.store.StoreLimits;
+import io.natsee.streaming.store.jdbc.JdbcDialect;
+import io.natsee.streaming.store.jdbc.JdbcStoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -13,6 +15,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
 
 /**
  * The container's configuration turned into {@link StreamingOptions}. Keys are
@@ -26,6 +31,14 @@ import java.util.function.UnaryOperator;
  * <p>The NATS server is the broker of the same stack unless {@code streaming.nats_server} names
  * another: {@code nats://<nats.host>:<nats.port>}, the broker WAR's own keys, with the wildcard
  * address read as {@code 127.0.0.1} and 4222 when unset.
+ *
+ * <p>{@code streaming.store=SQL} keeps the store in the container's {@code DataSource}, found by the JNDI name
+ * {@code streaming.sql_datasource} ({@value #DEFAULT_DATASOURCE} by default: the Jakarta EE default DataSource,
+ * H2 on Payara and WildFly), so the container's pool serves it; {@code streaming.sql_driver} names the database
+ * behind it ({@code h2} by default, or {@code postgres}). {@code streaming.sql_source} (a JDBC URL) instead makes the
+ * store open that database itself. {@code sql_no_caching}, {@code sql_max_open_conns},
+ * {@code sql_bulk_insert_limit} are the reference's. {@code streaming.ft_group} puts the server in a fault-tolerance
+ * group: with the SQL store the lock row lives in the same database, with the FILE store it is the directory's lock.
  */
 final class StreamingConfiguration {
 
@@ -39,14 +52,30 @@ final class StreamingConfiguration {
     /** How long start-up waits for the NATS server to accept connections. */
     static final Duration DEFAULT_BROKER_WAIT = Duration.ofSeconds(60);
 
+    /** The SQL store's DataSource when none is named: the Jakarta EE default DataSource (H2 on Payara and WildFly). */
+    static final String DEFAULT_DATASOURCE = "java:comp/DefaultDataSource";
+
     /** Every key this class reads (after the prefix); any other {@code streaming.*} key is refused. */
     static final Set<String> KEYS = Set.of("cluster_id", "nats_server", "store", "dir", "file_sync", "max_channels",
             "max_subs", "max_msgs", "max_bytes", "max_age", "max_inactivity", "hb_interval", "hb_timeout",
-            "hb_fail_count", "broker_wait", "discover_prefix", "max_deliveries", "dead_letter_channel");
+            "hb_fail_count", "broker_wait", "discover_prefix", "max_deliveries", "dead_letter_channel",
+            "sql_driver", "sql_datasource", "sql_source", "sql_user", "sql_password", "sql_no_caching",
+            "sql_max_open_conns", "sql_bulk_insert_limit", "ft_group");
 
-    /** The options and how long to wait for the NATS server. */
-    record Settings(StreamingOptions options, Duration brokerWait) {
+    /**
+     * The options, how long to wait for the NATS server, and the JNDI name of the DataSource the options' SQL
+     * store uses (null when the store is not SQL or opens {@code sql_source} itself).
+     */
+    record Settings(StreamingOptions options, Duration brokerWait, String dataSourceName) {
     }
+
+    /** Finds a DataSource by JNDI name. */
+    interface DataSourceLookup {
+        DataSource find(String jndiName) throws NamingException;
+    }
+
+    /** The container's naming context. */
+    static final DataSourceLookup JNDI = name -> (DataSource) new InitialContext().lookup(name);
 
     private StreamingConfiguration() {
     }
@@ -103,6 +132,16 @@ final class StreamingConfiguration {
      *                                  is not valid, or an unknown key
      */
     static Settings settings(Map<String, String> settings) {
+        return settings(settings, JNDI);
+    }
+
+    /**
+     * Options from normalised settings, the SQL store's DataSource found through {@code lookup}.
+     *
+     * @throws IllegalArgumentException naming the key whose value is not valid, an unknown key, or a DataSource
+     *                                  name that does not resolve
+     */
+    static Settings settings(Map<String, String> settings, DataSourceLookup lookup) {
         for (String key : settings.keySet()) {
             if (!key.startsWith("nats.") && !KEYS.contains(key)) {
                 throw new IllegalArgumentException("unknown key " + PREFIX + key + " (known: "
@@ -131,11 +170,48 @@ final class StreamingConfiguration {
         StoreLimits limits = StoreLimits.DEFAULT
                 .withMaxChannels(value(settings, "max_channels", Integer::parseInt, StoreLimits.DEFAULT.maxChannels()))
                 .withGlobal(channel);
+        builder.ftGroup(value(settings, "ft_group", v -> v, ""));
+        String dataSourceName = null;
+        if (builder.store() == StreamingOptions.StoreType.SQL) {
+            JdbcStoreOptions sql = sqlOptions(settings);
+            builder.sql(sql);
+            if (sql.source() == null) {
+                dataSourceName = value(settings, "sql_datasource", v -> v, DEFAULT_DATASOURCE);
+                builder.dataSource(dataSource(lookup, dataSourceName));
+            }
+        }
         try {
             builder.limits(limits.validate());
-            return new Settings(builder.build(), value(settings, "broker_wait", Values::parseDuration, DEFAULT_BROKER_WAIT));
+            return new Settings(builder.build(), value(settings, "broker_wait", Values::parseDuration, DEFAULT_BROKER_WAIT),
+                    dataSourceName);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("streaming configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /** The SQL store's options: the driver (h2 by default), and a source only when {@code sql_source} names one. */
+    private static JdbcStoreOptions sqlOptions(Map<String, String> settings) {
+        JdbcStoreOptions defaults = JdbcStoreOptions.of(JdbcDialect.H2, null);
+        return new JdbcStoreOptions(
+                value(settings, "sql_driver", JdbcDialect::fromDriverName, JdbcDialect.H2),
+                value(settings, "sql_source", v -> v, null),
+                value(settings, "sql_user", v -> v, null),
+                value(settings, "sql_password", v -> v, null),
+                value(settings, "sql_no_caching", StreamingConfiguration::bool, false),
+                value(settings, "sql_max_open_conns", Integer::parseInt, defaults.maxOpenConns()),
+                value(settings, "sql_bulk_insert_limit", Integer::parseInt, defaults.bulkInsertLimit()),
+                defaults.subscriptionCacheSize());
+    }
+
+    private static DataSource dataSource(DataSourceLookup lookup, String name) {
+        try {
+            DataSource found = lookup.find(name);
+            if (found == null) {
+                throw new IllegalArgumentException(PREFIX + "sql_datasource: nothing is bound to " + name);
+            }
+            return found;
+        } catch (NamingException | ClassCastException e) {
+            throw new IllegalArgumentException(PREFIX + "sql_datasource: no DataSource at " + name + ": " + e, e);
         }
     }
 
@@ -155,14 +231,9 @@ final class StreamingConfiguration {
 
     private static StreamingOptions.StoreType storeType(String value) {
         try {
-            StreamingOptions.StoreType type = StreamingOptions.StoreType.valueOf(value.trim().toUpperCase(Locale.ROOT));
-            if (type == StreamingOptions.StoreType.SQL) {
-                // The managed server's SQL store takes the container's DataSource; not wired here yet.
-                throw new IllegalArgumentException(value);
-            }
-            return type;
+            return StreamingOptions.StoreType.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unsupported store type \"" + value + "\" (MEMORY or FILE)");
+            throw new IllegalArgumentException("unsupported store type \"" + value + "\" (MEMORY, FILE or SQL)");
         }
     }
 

@@ -68,7 +68,9 @@ public class StreamingLifecycle {
         }
         LOG.info(() -> "NATS Streaming server " + options.clusterId() + " ready on " + started.natsUrl() + ", "
                 + options.store() + " store" + (options.store() == StreamingOptions.StoreType.FILE
-                ? " in " + options.directory().toAbsolutePath().normalize() : ""));
+                ? " in " + options.directory().toAbsolutePath().normalize()
+                : settings.dataSourceName() != null ? " on the DataSource " + settings.dataSourceName() : "")
+                + (options.faultTolerant() ? ", FT group " + options.ftGroup() : ""));
         return started;
     }
 

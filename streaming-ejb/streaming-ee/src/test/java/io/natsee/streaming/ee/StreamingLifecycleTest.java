@@ -1,6 +1,7 @@
 package io.natsee.streaming.ee;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,12 @@ import io.natsee.broker.Broker;
 import io.natsee.broker.BrokerOptions;
 import io.natsee.streaming.server.StreamingServer;
 import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.h2.jdbcx.JdbcDataSource;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
@@ -63,6 +70,45 @@ class StreamingLifecycleTest {
         assertTrue(e.getMessage().contains("no NATS server accepts on nats://127.0.0.1:" + port), e.getMessage());
         assertTrue(e.getMessage().contains("streaming.nats_server"), e.getMessage());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 5_000);
+    }
+
+    @Test
+    void theSqlStoreServesFromTheDataSourceTheContainerBindsAndHoldsTheFtLockThere() throws Exception {
+        int port = freePort();
+        Broker broker = new Broker(BrokerOptions.builder().host("127.0.0.1").port(port).httpPort(0).build(), threads);
+        broker.start();
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:lifecycle-" + port + ";DB_CLOSE_DELAY=-1");
+        List<String> looked = new ArrayList<>();
+        StreamingConfiguration.Settings settings = StreamingConfiguration.settings(Map.of("nats.port",
+                Integer.toString(port), "cluster_id", "managed", "store", "SQL", "sql_datasource", "jdbc/streaming",
+                "ft_group", "managed-ft", "broker_wait", "10s"), name -> {
+                    looked.add(name);
+                    return h2;
+                });
+        StreamingServer server = StreamingLifecycle.startServer(settings, threads);
+        try {
+            assertEquals(List.of("jdbc/streaming"), looked);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!"FT_ACTIVE".equals(server.stateName()) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals("FT_ACTIVE", server.stateName(), "alone in its FT group, the server takes the lock");
+            try (Connection connection = h2.getConnection(); Statement statement = connection.createStatement()) {
+                try (ResultSet info = statement.executeQuery("SELECT cluster_id FROM natsee_server_info")) {
+                    assertTrue(info.next(), "the store was created in the container's database");
+                    assertEquals("managed", info.getString(1));
+                }
+                try (ResultSet lock = statement.executeQuery(
+                        "SELECT owner FROM natsee_store_lock WHERE name = 'managed-ft'")) {
+                    assertTrue(lock.next(), "the FT lock row is in the same database");
+                    assertFalse(lock.getString(1).isEmpty());
+                }
+            }
+        } finally {
+            server.close();
+            broker.close();
+        }
     }
 
     private static int freePort() throws Exception {

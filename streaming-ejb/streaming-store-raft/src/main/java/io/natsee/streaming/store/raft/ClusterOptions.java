@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param logPath the Raft log and snapshots ({@code --cluster_log_path}); null: {@code ./<cluster_id>/<node_id>}
  * @param bootstrap {@code --cluster_bootstrap}: this node alone forms the group (a one-peer list is allowed)
  * @param electionTimeout {@code raft_election_timeout}: the shortest time without a leader's heartbeat before a
- *        follower stands for election (the longest is twice that); Ratis's heartbeats go out at half of it
+ *        follower stands for election (the longest is 1.6 times that); Ratis's heartbeats go out at half of it
  * @param heartbeatTimeout {@code raft_heartbeat_timeout}: accepted; Ratis derives its heartbeats from the election
  *        timeout
  * @param leaseTimeout {@code raft_lease_timeout}: accepted; the leader reads its own applied state
@@ -28,8 +28,11 @@ public record ClusterOptions(String nodeId, List<Peer> peers, Path logPath, bool
                              Duration electionTimeout, Duration heartbeatTimeout, Duration leaseTimeout,
                              Duration commitTimeout, boolean raftLogging, long snapshotThreshold) {
 
-    /** The election timeout's default: a leader's loss is noticed within 0.4 to 0.8 s. */
-    public static final Duration DEFAULT_ELECTION_TIMEOUT = Duration.ofMillis(400);
+    /**
+     * The election timeout's default: followers stand after 300 to 480 ms without a heartbeat, so a dead leader is
+     * noticed within about 1 s (heartbeats go out every 150 ms).
+     */
+    public static final Duration DEFAULT_ELECTION_TIMEOUT = Duration.ofMillis(300);
     public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration DEFAULT_COMMIT_TIMEOUT = Duration.ofMillis(100);

@@ -84,13 +84,18 @@ public final class RaftNode implements AutoCloseable {
         NettyConfigKeys.Server.setPort(properties, options.self().port());
         RaftServerConfigKeys.setStorageDir(properties, List.of(logPath.toFile()));
         long election = Math.max(50, options.electionTimeout().toMillis());
+        long electionMax = maxElectionTimeout(election);
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(properties,
-                TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(electionMax, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(properties,
                 TimeDuration.valueOf(election, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(properties,
-                TimeDuration.valueOf(2 * election, TimeUnit.MILLISECONDS));
+                TimeDuration.valueOf(electionMax, TimeUnit.MILLISECONDS));
+        // A leader that stepped down for lost heartbeats (a CPU-starved moment) would otherwise not stand again for
+        // 10 s; if the new leader then dies, that node cannot replace it. Pre-vote already keeps a cut-off node
+        // from disrupting the group, so it may stand again after one election timeout.
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(properties,
+                TimeDuration.valueOf(electionMax, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setRequestTimeout(properties,
                 TimeDuration.valueOf(Math.max(3000, 3 * election), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
@@ -104,6 +109,16 @@ public final class RaftNode implements AutoCloseable {
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
         RaftServerConfigKeys.Log.setPurgePreservationLogNum(properties, 1000);
         return properties;
+    }
+
+    /**
+     * The longest election timeout for the shortest one, {@code min}: 1.6 times it. A Ratis follower sleeps one
+     * random timeout between the two, then stands only if no heartbeat came during that whole sleep; the sleep
+     * under way when the leader dies usually saw one, so a dead leader is noticed after up to two timeouts
+     * (about {@code 2 * max}). A narrow range keeps that bound low; the spread still separates the candidates.
+     */
+    static long maxElectionTimeout(long min) {
+        return min + min * 3 / 5;
     }
 
     /** Starts the Raft server: it joins its peers, replays its log into the store and takes part in elections. */
@@ -147,6 +162,43 @@ public final class RaftNode implements AutoCloseable {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /**
+     * On the leader, how far behind its slowest follower is: {@code lag} entries that this node applied and the
+     * follower's log does not hold yet (0 when it holds them all), and {@code silentMillis} since the follower that
+     * answered least recently last answered (a dead follower's grows). Null when this node does not lead.
+     */
+    public FollowerProgress slowestFollower() {
+        try {
+            RaftServer.Division division = server.getDivision(groupId);
+            long[] matched = division.getInfo().getFollowerMatchIndices();
+            var role = division.getInfo().getRoleInfoProto();
+            if (matched == null || !division.getInfo().isLeader() || !role.hasLeaderInfo()) {
+                return null;
+            }
+            long applied = division.getInfo().getLastAppliedIndex();
+            long lag = 0;
+            for (long index : matched) {
+                lag = Math.max(lag, applied - index);
+            }
+            long silent = 0;
+            for (var follower : role.getLeaderInfo().getFollowerInfoList()) {
+                silent = Math.max(silent, follower.getLastRpcElapsedTimeMs());
+            }
+            return new FollowerProgress(lag, silent);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** What {@link #slowestFollower()} gives. */
+    public record FollowerProgress(long lag, long silentMillis) {
+    }
+
+    /** The longest election timeout in milliseconds: a follower silent for longer is counted as gone. */
+    public long maxElectionTimeoutMillis() {
+        return maxElectionTimeout(Math.max(50, options.electionTimeout().toMillis()));
     }
 
     /** The highest log index this node applied to its store. */
