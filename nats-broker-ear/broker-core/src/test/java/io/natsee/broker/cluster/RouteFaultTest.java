@@ -156,13 +156,14 @@ class RouteFaultTest {
 
     @Test
     void aPartitionedServerRejoinsWithTheInterestBothSidesChangedMeanwhile() throws Exception {
-        // C advertises an address nobody listens on, so that gossip cannot bypass the links:
-        // A and B reach C only through their links (and C dials nobody).
+        // Every server advertises an address nobody listens on, so that gossip cannot bypass the
+        // links (an implicit route to an advertised address fails and is forgotten): A and B
+        // reach C only through their links, B dials A directly, and C dials nobody.
         Broker c = broker("C", List.of(), "127.0.0.1:" + closedPort(), null);
         TcpLink aToC = linkTo(c);
         TcpLink bToC = linkTo(c);
-        Broker a = broker("A", List.of(aToC.routeUrl()), null, null);
-        Broker b = broker("B", List.of(routeUrl(a), bToC.routeUrl()), null, null);
+        Broker a = broker("A", List.of(aToC.routeUrl()), "127.0.0.1:" + closedPort(), null);
+        Broker b = broker("B", List.of(routeUrl(a), bToC.routeUrl()), "127.0.0.1:" + closedPort(), null);
         awaitMesh(a, b, c);
         Connection onA = keep(connect(a));
         Connection onB = keep(connect(b));
