@@ -11,16 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.natsee.broker.Broker;
 import io.natsee.broker.BrokerOptions;
 import io.natsee.broker.support.Await;
+import io.natsee.broker.support.TraceCapture;
 import io.nats.client.Connection;
 import io.nats.client.Subscription;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,27 +32,8 @@ class RouteTraceTest {
 
     @Test
     void routesAreTracedAsNatsServerTracesThem() throws Exception {
-        Logger natsee = Logger.getLogger("io.natsee");
-        Level previous = natsee.getLevel();
-        List<String> traced = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() < Level.FINE.intValue()) {
-                    traced.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        natsee.setLevel(Level.ALL);
-        natsee.addHandler(capture);
+        TraceCapture capture = TraceCapture.start();
+        List<String> traced = capture.lines();
         Broker a = null;
         Broker b = null;
         Connection onA = null;
@@ -93,9 +70,7 @@ class RouteTraceTest {
             assertFalse(traced.stream().anyMatch(line -> line.contains("rpass")), "the route password is never traced");
             assertFalse(traced.stream().anyMatch(line -> line.contains("rid:") && line.contains("[INFO")), "INFO is not traced");
         } finally {
-            closeAll(onA, onB, b, a);
-            natsee.removeHandler(capture);
-            natsee.setLevel(previous);
+            closeAll(onA, onB, b, a, capture);
         }
     }
 

@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.natsee.broker.Broker;
 import io.natsee.broker.BrokerOptions;
+import io.natsee.broker.support.TraceCapture;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -54,29 +50,10 @@ class ProtocolTraceTest {
 
     @Test
     void nothingIsTracedWhileTracingIsOff() throws Exception {
-        Logger natsee = Logger.getLogger("io.natsee");
-        Level previous = natsee.getLevel();
-        List<String> traced = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() < Level.FINE.intValue()) {
-                    traced.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        natsee.setLevel(Level.ALL);
-        natsee.addHandler(capture);
-        try (Broker broker = new Broker(BrokerOptions.builder().host("127.0.0.1").port(-1).build());
+        try (TraceCapture capture = TraceCapture.start();
+             Broker broker = new Broker(BrokerOptions.builder().host("127.0.0.1").port(-1).build());
              Socket socket = new Socket()) {
+            List<String> traced = capture.lines();
             broker.start();
             socket.connect(new java.net.InetSocketAddress("127.0.0.1", broker.port()));
             socket.getOutputStream().write("CONNECT {\"verbose\":false}\r\nSUB a 1\r\nPUB a 1\r\nx\r\nPING\r\n"
@@ -89,22 +66,14 @@ class ProtocolTraceTest {
             }
             assertTrue(seen.toString().contains("MSG a 1 1\r\nx\r\n"), seen.toString());
             assertEquals(List.of(), traced);
-        } finally {
-            natsee.removeHandler(capture);
-            natsee.setLevel(previous);
         }
     }
 
     @Test
     void aReloadSwitchesTraceOnForNewConnections() throws Exception {
-        Logger natsee = Logger.getLogger("io.natsee");
-        Level previous = natsee.getLevel();
-        List<String> traced = new CopyOnWriteArrayList<>();
-        Handler capture = traceCapture(traced);
-        natsee.setLevel(Level.ALL);
-        natsee.addHandler(capture);
         BrokerOptions off = BrokerOptions.builder().host("127.0.0.1").port(-1).build();
-        try (Broker broker = new Broker(off)) {
+        try (TraceCapture capture = TraceCapture.start(); Broker broker = new Broker(off)) {
+            List<String> traced = capture.lines();
             broker.start();
             pingPong(broker.port());
             assertEquals(List.of(), traced);
@@ -113,23 +82,15 @@ class ProtocolTraceTest {
             io.natsee.broker.support.Await.until(java.time.Duration.ofSeconds(5), "the traced PING",
                     () -> traced.stream().anyMatch(line -> line.endsWith(" - <<- [PING]")));
             assertTrue(traced.stream().anyMatch(line -> line.endsWith(" - ->> [PONG]")), traced.toString());
-        } finally {
-            natsee.removeHandler(capture);
-            natsee.setLevel(previous);
         }
     }
 
     @Test
     void aReloadSwitchesTraceForOpenConnectionsToo() throws Exception {
-        Logger natsee = Logger.getLogger("io.natsee");
-        Level previous = natsee.getLevel();
-        List<String> traced = new CopyOnWriteArrayList<>();
-        Handler capture = traceCapture(traced);
-        natsee.setLevel(Level.ALL);
-        natsee.addHandler(capture);
         BrokerOptions off = BrokerOptions.builder().host("127.0.0.1").port(-1).build();
-        try (Broker broker = new Broker(off);
+        try (TraceCapture capture = TraceCapture.start(); Broker broker = new Broker(off);
              io.natsee.broker.support.ProtocolClient client = openClient(broker)) {
+            List<String> traced = capture.lines();
             client.send("PUB before 1\r\nx\r\nPING\r\n").expect("PONG\r\n");
             assertEquals(List.of(), traced);
 
@@ -144,9 +105,6 @@ class ProtocolTraceTest {
             client.send("PING\r\n").expect("PONG\r\n");
             assertTrue(traced.stream().noneMatch(line -> line.contains("after")), traced.toString());
             assertEquals(1, traced.stream().filter(line -> line.endsWith(" - ->> [PONG]")).count(), traced.toString());
-        } finally {
-            natsee.removeHandler(capture);
-            natsee.setLevel(previous);
         }
     }
 
@@ -157,25 +115,6 @@ class ProtocolTraceTest {
         client.readInfo();
         client.send("CONNECT {\"verbose\":false}\r\nPING\r\n").expect("PONG\r\n");
         return client;
-    }
-
-    private static Handler traceCapture(List<String> traced) {
-        return new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() < Level.FINE.intValue()) {
-                    traced.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 
     private static void pingPong(int port) throws Exception {
