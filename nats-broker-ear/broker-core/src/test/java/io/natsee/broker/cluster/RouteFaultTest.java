@@ -202,14 +202,12 @@ class RouteFaultTest {
 
     @Test
     void aSlowRouteThatReadsIsReportedAndKept() throws Exception {
-        Broker b = broker("B", List.of(), null, null);
-        TcpLink link = linkTo(b);
-        Broker a = broker("A", List.of(link.routeUrl()), null, SLOW_READ_DEADLINE);
-        awaitMesh(a, b);
-        Connection onA = keep(connect(a));
-        Connection onB = keep(connect(b));
-        List<Integer> received = collect(onB, "bulk");
-        awaitRemoteInterest(a, "bulk", 1);
+        SlowPair pair = slowPair(SLOW_READ_DEADLINE);
+        Broker a = pair.a();
+        Broker b = pair.b();
+        TcpLink link = pair.link();
+        Connection onA = pair.onA();
+        List<Integer> received = pair.received();
         long route = routeId(a);
 
         // Some 2.5 MB/s: the socket takes part of the backlog in every write deadline, not all of it.
@@ -228,14 +226,12 @@ class RouteFaultTest {
 
     @Test
     void aSlowRouteThatReadsNothingIsClosedAndRedialled() throws Exception {
-        Broker b = broker("B", List.of(), null, null);
-        TcpLink link = linkTo(b);
-        Broker a = broker("A", List.of(link.routeUrl()), null, SHORT_DEADLINE);
-        awaitMesh(a, b);
-        Connection onA = keep(connect(a));
-        Connection onB = keep(connect(b));
-        List<Integer> received = collect(onB, "bulk");
-        awaitRemoteInterest(a, "bulk", 1);
+        SlowPair pair = slowPair(SHORT_DEADLINE);
+        Broker a = pair.a();
+        Broker b = pair.b();
+        TcpLink link = pair.link();
+        Connection onA = pair.onA();
+        List<Integer> received = pair.received();
         long route = routeId(a);
 
         link.pause();
@@ -252,6 +248,22 @@ class RouteFaultTest {
         received.clear();
         publish(onA, "bulk", 0, 100);
         Await.until(WAIT, "traffic on the new route", () -> received.size() == 100);
+    }
+
+    /** A dials B through a link, with the given write deadline; B's client collects "bulk". */
+    private record SlowPair(Broker a, Broker b, TcpLink link, Connection onA, List<Integer> received) {
+    }
+
+    private SlowPair slowPair(Duration writeDeadline) throws Exception {
+        Broker b = broker("B", List.of(), null, null);
+        TcpLink link = linkTo(b);
+        Broker a = broker("A", List.of(link.routeUrl()), null, writeDeadline);
+        awaitMesh(a, b);
+        Connection onA = keep(connect(a));
+        Connection onB = keep(connect(b));
+        List<Integer> received = collect(onB, "bulk");
+        awaitRemoteInterest(a, "bulk", 1);
+        return new SlowPair(a, b, link, onA, received);
     }
 
     /** About 1 KiB: the number, then spaces (read back with trim). */
