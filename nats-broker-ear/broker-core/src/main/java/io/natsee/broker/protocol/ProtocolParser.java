@@ -254,13 +254,63 @@ public final class ProtocolParser {
         copyingArguments = true;
     }
 
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * The high bit of each byte of {@code word} (little-endian: the first byte lowest) that is a
+     * space, a tab or a line feed. A byte after a marked one may be marked falsely (the borrow of
+     * the zero-byte test), never one before it, so the lowest mark is always the first such byte.
+     */
+    static long separators(long word) {
+        return zeroBytes(word ^ 0x2020202020202020L) | zeroBytes(word ^ 0x0909090909090909L)
+                | zeroBytes(word ^ 0x0A0A0A0A0A0A0A0AL);
+    }
+
+    private static long zeroBytes(long value) {
+        return (value - ONES) & ~value & HIGHS;
+    }
+
     private int readArguments(ByteBuffer buffer, int from, int end) throws ProtocolException {
         // One pass finds the line feed and, when the line is whole in this read, its fields.
+        // Eight bytes at a time while eight remain: a word without a blank or a line feed is
+        // inside a field (or starts one); otherwise the bytes before the first such byte are.
         int lineFeed = -1;
         int count = 0;
         boolean inField = false;
         final int[] fields = this.fields;
-        for (int j = from; j < end; j++) {
+        final boolean bigEndian = buffer.order() == ByteOrder.BIG_ENDIAN;
+        int j = from;
+        while (j < end) {
+            if (end - j >= Long.BYTES) {
+                long word = buffer.getLong(j);
+                long marks = separators(bigEndian ? Long.reverseBytes(word) : word);
+                int plain = marks == 0 ? Long.BYTES : Long.numberOfTrailingZeros(marks) >>> 3;
+                if (plain > 0 && !inField) {
+                    if (count < MAX_FIELDS) {
+                        fields[2 * count] = j;
+                    }
+                    inField = true;
+                }
+                j += plain;
+                if (marks == 0) {
+                    continue;
+                }
+                // The byte at j is a blank or the line feed.
+                if (buffer.get(j) == '\n') {
+                    lineFeed = j;
+                    break;
+                }
+                if (inField) {
+                    if (count < MAX_FIELDS) {
+                        fields[2 * count + 1] = j;
+                    }
+                    count++;
+                    inField = false;
+                }
+                j++;
+                continue;
+            }
             byte b = buffer.get(j);
             if (b == '\n') {
                 lineFeed = j;
@@ -280,6 +330,7 @@ public final class ProtocolParser {
                 }
                 inField = true;
             }
+            j++;
         }
         if (lineFeed < 0) {
             int start = copyingArguments ? from : argumentsStart;
