@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * with SIGKILL at random moments while a Java streaming client publishes asynchronously with acks; it is started
  * again on the same directory each time. At the end every acknowledged message must be in the channel exactly
  * once, in publish order, under gap-free sequences from 1 (messages stored but not acknowledged before the kill
- * may be there too, once each, in order).
+ * may be there too, once each, in order). The channel has no limits ({@code -mm 0 -mb 0}), so that nothing is
+ * dropped for its age or count.
  *
  * <p>Bounded in time: {@code natsee.crash.seconds} (default 45) limits when a new round may start, at most
  * {@code natsee.crash.rounds} rounds (default 8); the {@code crash-loop} profile runs it for 10 minutes. The seed
@@ -55,7 +56,9 @@ class StreamingCrashTest {
         int port = ServerProcess.freePort();
         int http = ServerProcess.freePort();
         String[] args = {"-a", "127.0.0.1", "-p", String.valueOf(port), "-m", String.valueOf(http), "-cid", CLUSTER,
-                "-st", "FILE", "--dir", dir.toString(), "--file_sync=true"};
+                "-st", "FILE", "--dir", dir.toString(), "--file_sync=true",
+                // No channel limits: with the default 1,000,000 messages a fast run drops the oldest, as it should.
+                "-mm", "0", "-mb", "0"};
         String url = "nats://127.0.0.1:" + port;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<Long> acknowledged = new ArrayList<>();
