@@ -289,7 +289,8 @@ class RaftClusterTest {
             } else if (sequence != null) {
                 sent++;
                 verdict = "STALLED: stored at sequence " + sequence + ", sent to the durable (last_sent " + lastSent
-                        + ", pending " + pending + ") and not received since";
+                        + ", pending " + pending + ") and not received since"
+                        + (pending == 0 ? " (pending 0: the server holds every sent message acknowledged)" : "");
             } else if (lastSeq >= 0 && highest.get() >= lastSeq) {
                 lost++;
                 verdict = "LOST: not in the serving node's store (read to its last sequence " + lastSeq + ")";
