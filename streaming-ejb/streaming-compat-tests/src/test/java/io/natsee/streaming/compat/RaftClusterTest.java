@@ -65,6 +65,11 @@ class RaftClusterTest {
     private static final List<String> clientTrouble = new java.util.concurrent.CopyOnWriteArrayList<>();
     private String[] peers;
     private int natsPort;
+    /** Each node's monitoring port (the same across its restarts): read when acknowledged messages go missing. */
+    private final Map<String, Integer> httpPorts = new ConcurrentHashMap<>();
+    /** When the durable subscriber last received a message (System.nanoTime), and its highest sequence. */
+    private final AtomicLong lastDelivery = new AtomicLong();
+    private final AtomicLong redeliveries = new AtomicLong();
 
     @AfterEach
     void stopAll() throws InterruptedException {
@@ -92,6 +97,9 @@ class RaftClusterTest {
             list.append(list.length() == 0 ? "" : ",").append(node).append("@127.0.0.1:").append(ServerProcess.freePort());
         }
         peers = new String[] {list.toString()};
+        for (String node : NODES) {
+            httpPorts.put(node, ServerProcess.freePort());
+        }
         List<ServerProcess> starting = new ArrayList<>();
         for (String node : NODES) {
             ServerProcess process = ServerProcess.startStreaming(args(node));
@@ -115,6 +123,10 @@ class RaftClusterTest {
             subscriberConnection.subscribe(CHANNEL, (Message message) -> {
                 delivered.add(ByteBuffer.wrap(message.getData()).getLong());
                 sequences.add(message.getSequence());
+                lastDelivery.set(System.nanoTime());
+                if (message.isRedelivered()) {
+                    redeliveries.incrementAndGet();
+                }
                 try {
                     message.ack();
                 } catch (java.io.IOException e) {
@@ -171,9 +183,15 @@ class RaftClusterTest {
             while (!delivered.containsAll(acked) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            List<Long> missing = acked.stream().filter(id -> !delivered.contains(id)).sorted().limit(10).toList();
-            assertEquals(List.of(), missing, "acknowledged messages never delivered (of " + acked.size() + ", "
-                    + delivered.size() + " delivered; client: " + clientTrouble + ")");
+            List<Long> missing = acked.stream().filter(id -> !delivered.contains(id)).sorted().toList();
+            if (Boolean.getBoolean("natsee.raft.explain") && missing.isEmpty()) {
+                // The diagnosis itself, tried on the last acknowledged ids (delivered: they read as sent).
+                System.out.println(explainMissing(acked.stream().sorted().skip(Math.max(0, acked.size() - 3)).toList(),
+                        sequences, url));
+            }
+            assertEquals(List.of(), missing.stream().limit(10).toList(), () -> "acknowledged messages never delivered"
+                    + " (" + missing.size() + " of " + acked.size() + ", " + delivered.size() + " delivered; client: "
+                    + clientTrouble + ")\n" + explainMissing(missing, sequences, url));
             long last = sequences.isEmpty() ? 0 : ((java.util.concurrent.ConcurrentSkipListSet<Long>) sequences).last();
             assertEquals(last, sequences.size(), "delivered sequences run 1.." + last + " without gaps");
             assertTrue(restartedNodeLed, "a node that was killed and restarted led the cluster later");
@@ -191,7 +209,102 @@ class RaftClusterTest {
     private String[] args(String node, String peerList) {
         return new String[] {"-cid", CLUSTER, "-st", "FILE", "--dir", dir.resolve(node + "-store").toString(),
                 "-ns", "nats://127.0.0.1:" + natsPort, "--clustered", "--cluster_node_id", node,
-                "--cluster_peers", peerList, "--cluster_log_path", dir.resolve(node + "-raft").toString()};
+                "--cluster_peers", peerList, "--cluster_log_path", dir.resolve(node + "-raft").toString(),
+                "-a", "127.0.0.1", "-m", String.valueOf(httpPorts.get(node))};
+    }
+
+    /**
+     * Why acknowledged messages did not reach the durable subscriber, read from the cluster: every live node's
+     * channel and durable as {@code /streaming/channelsz?subs=1} shows them (only the serving node answers), then
+     * where a fresh reader (deliverAllAvailable, its own client) finds the missing ids in the serving node's store.
+     * Each id is STALLED (stored, at a sequence the durable was not sent, or was sent and never redelivered) or
+     * LOST (not in the store the leader serves, read to its last sequence). Bounded: at most 30 s of reading.
+     */
+    private String explainMissing(List<Long> missing, Set<Long> sequences, String url) {
+        StringBuilder out = new StringBuilder("why (" + missing.size() + " ids, first " + missing.get(0) + ", last "
+                + missing.get(missing.size() - 1) + "): the subscriber's last delivery "
+                + ms(System.nanoTime() - lastDelivery.get()) + " ms ago, " + redeliveries.get() + " redelivered, "
+                + "highest sequence received " + (sequences.isEmpty() ? 0
+                : ((java.util.concurrent.ConcurrentSkipListSet<Long>) sequences).last()) + "\n");
+        long lastSeq = -1;
+        long lastSent = -1;
+        long pending = -1;
+        for (String node : NODES) {
+            ServerProcess process = nodes.get(node);
+            if (process == null || !process.isAlive()) {
+                out.append("node ").append(node).append(": not running\n");
+                continue;
+            }
+            try {
+                Monitor.Answer answer = new Monitor(httpPorts.get(node))
+                        .get("/streaming/channelsz?channel=" + CHANNEL + "&subs=1");
+                String body = answer.body().replaceAll("\\s+", " ");
+                out.append("node ").append(node).append(leads(process) ? " (serving)" : "").append(": ")
+                        .append(answer.status()).append(' ')
+                        .append(body, 0, Math.min(body.length(), 1500)).append('\n');
+                if (answer.status() == 200 && answer.number("last_seq") >= 0) {
+                    lastSeq = answer.number("last_seq");
+                    lastSent = answer.number("last_sent");
+                    pending = answer.number("pending_count");
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                out.append("node ").append(node).append(": no answer: ").append(e).append('\n');
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return out.append("interrupted").toString();
+            }
+        }
+        Set<Long> wanted = new java.util.HashSet<>(missing);
+        Map<Long, Long> found = new ConcurrentHashMap<>();
+        AtomicLong highest = new AtomicLong();
+        try (StreamingConnection reader = NatsStreaming.connect(CLUSTER, "raft-diag",
+                new Options.Builder().natsUrl(url).connectWait(Duration.ofSeconds(10)).build())) {
+            reader.subscribe(CHANNEL, message -> {
+                long id = ByteBuffer.wrap(message.getData()).getLong();
+                if (wanted.contains(id)) {
+                    found.putIfAbsent(id, message.getSequence());
+                }
+                highest.accumulateAndGet(message.getSequence(), Math::max);
+            }, new SubscriptionOptions.Builder().deliverAllAvailable().maxInFlight(8192).build());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (highest.get() < lastSeq && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        } catch (Exception e) {
+            out.append("fresh reader failed: ").append(e).append('\n');
+        }
+        out.append("fresh reader: read to sequence ").append(highest.get()).append(" of ").append(lastSeq)
+                .append(", found ").append(found.size()).append(" of the missing ids\n");
+        int never = 0;
+        int sent = 0;
+        int lost = 0;
+        int unknown = 0;
+        for (long id : missing) {
+            Long sequence = found.get(id);
+            String verdict;
+            if (sequence != null && sequence > lastSent) {
+                never++;
+                verdict = "STALLED: stored at sequence " + sequence + ", never sent to the durable (last_sent "
+                        + lastSent + ", pending " + pending + ")";
+            } else if (sequence != null) {
+                sent++;
+                verdict = "STALLED: stored at sequence " + sequence + ", sent to the durable (last_sent " + lastSent
+                        + ", pending " + pending + ") and not received since"
+                        + (pending == 0 ? " (pending 0: the server holds every sent message acknowledged)" : "");
+            } else if (lastSeq >= 0 && highest.get() >= lastSeq) {
+                lost++;
+                verdict = "LOST: not in the serving node's store (read to its last sequence " + lastSeq + ")";
+            } else {
+                unknown++;
+                verdict = "UNKNOWN: the reader stopped at sequence " + highest.get() + " of " + lastSeq;
+            }
+            if (never + sent + lost + unknown <= 10) {
+                out.append("id ").append(id).append(": ").append(verdict).append('\n');
+            }
+        }
+        return out.append("verdict: ").append(never).append(" STALLED never sent, ").append(sent)
+                .append(" STALLED sent and not received, ").append(lost).append(" LOST, ").append(unknown)
+                .append(" unknown\n").append(clusterLog()).toString();
     }
 
     /**
