@@ -67,7 +67,7 @@ class RaftClusterTest {
     private int natsPort;
     /** Each node's monitoring port (the same across its restarts): read when acknowledged messages go missing. */
     private final Map<String, Integer> httpPorts = new ConcurrentHashMap<>();
-    /** When the durable subscriber last received a message (System.nanoTime), and its highest sequence. */
+    /** When the durable subscriber last received a message (System.nanoTime), and how many came redelivered. */
     private final AtomicLong lastDelivery = new AtomicLong();
     private final AtomicLong redeliveries = new AtomicLong();
 
@@ -192,7 +192,7 @@ class RaftClusterTest {
             assertEquals(List.of(), missing.stream().limit(10).toList(), () -> "acknowledged messages never delivered"
                     + " (" + missing.size() + " of " + acked.size() + ", " + delivered.size() + " delivered; client: "
                     + clientTrouble + ")\n" + explainMissing(missing, sequences, url));
-            long last = sequences.isEmpty() ? 0 : ((java.util.concurrent.ConcurrentSkipListSet<Long>) sequences).last();
+            long last = highest(sequences);
             assertEquals(last, sequences.size(), "delivered sequences run 1.." + last + " without gaps");
             assertTrue(restartedNodeLed, "a node that was killed and restarted led the cluster later");
             List<Long> slow = failovers.stream().filter(ms -> ms >= failoverBound).toList();
@@ -213,6 +213,11 @@ class RaftClusterTest {
                 "-a", "127.0.0.1", "-m", String.valueOf(httpPorts.get(node))};
     }
 
+    /** The highest sequence the durable subscriber received (0 before the first). */
+    private static long highest(Set<Long> sequences) {
+        return sequences.isEmpty() ? 0 : ((java.util.concurrent.ConcurrentSkipListSet<Long>) sequences).last();
+    }
+
     /**
      * Why acknowledged messages did not reach the durable subscriber, read from the cluster: every live node's
      * channel and durable as {@code /streaming/channelsz?subs=1} shows them (only the serving node answers), then
@@ -224,8 +229,7 @@ class RaftClusterTest {
         StringBuilder out = new StringBuilder("why (" + missing.size() + " ids, first " + missing.get(0) + ", last "
                 + missing.get(missing.size() - 1) + "): the subscriber's last delivery "
                 + ms(System.nanoTime() - lastDelivery.get()) + " ms ago, " + redeliveries.get() + " redelivered, "
-                + "highest sequence received " + (sequences.isEmpty() ? 0
-                : ((java.util.concurrent.ConcurrentSkipListSet<Long>) sequences).last()) + "\n");
+                + "highest sequence received " + highest(sequences) + "\n");
         long lastSeq = -1;
         long lastSent = -1;
         long pending = -1;

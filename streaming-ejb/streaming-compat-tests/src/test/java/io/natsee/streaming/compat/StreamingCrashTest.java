@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * again on the same directory each time. At the end every acknowledged message must be in the channel exactly
  * once, in publish order, under gap-free sequences from 1 (messages stored but not acknowledged before the kill
  * may be there too, once each, in order). The channel has no limits ({@code -mm 0 -mb 0}), so that nothing is
- * dropped for its age or count.
+ * dropped for the channel's message count or size.
  *
  * <p>Bounded in time: {@code natsee.crash.seconds} (default 45) limits when a new round may start, at most
  * {@code natsee.crash.rounds} rounds (default 8); the {@code crash-loop} profile runs it for 10 minutes. The seed
