@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -jar natsee-stack.jar [-a HOST] [-p NATS_PORT] [-m MONITOR_PORT] [--http-port PORT] [--no-sample]
- *                            [--deploy PATH.war|PATH.rar]... [--write-commands DIR]
+ *                            [--deploy PATH.war|PATH.rar]... [--postboot FILE] [--addlibs PATH]...
+ *                            [--write-commands DIR]
  * </pre>
  *
  * {@code -m} is the broker's own nats-server monitoring port (default 8222, 0 switches it off).
@@ -34,7 +35,10 @@ import java.util.stream.Stream;
  * reach it like the broker's keys.
  *
  * {@code --deploy} adds the user's own WARs (context root: the file name without {@code .war})
- * and RARs, deployed after the broker and the adapter. {@code --write-commands DIR} writes the
+ * and RARs, deployed after the broker and the adapter. {@code --postboot FILE} runs the user's asadmin
+ * commands before anything is deployed (a JDBC connection pool and resource for the streaming
+ * server's SQL store, for example); {@code --addlibs PATH} puts a JAR (a JDBC driver) or a directory
+ * of JARs on Payara Micro's class path. {@code --write-commands DIR} writes the
  * pre- and post-boot command files into {@code DIR}, prints the Payara Micro command line that
  * uses them, and exits without starting anything.
  *
@@ -61,18 +65,19 @@ public final class Stack {
     private volatile Path work;
     private volatile boolean stopping;
 
-    private Stack(String host, int natsPort, int monitorPort, int httpPort, boolean sample, Path archives, List<Path> deployments) {
+    private Stack(String host, int natsPort, int monitorPort, int httpPort, boolean sample, Path archives, List<Path> deployments,
+                  String userCommands, List<Path> libraries) {
         this.host = host;
         this.natsPort = natsPort;
         this.monitorPort = monitorPort;
         this.httpPort = httpPort;
         this.sample = sample;
         this.archives = archives;
-        this.commands = new StackCommands(host, natsPort, archives, sample, deployments);
+        this.commands = new StackCommands(host, natsPort, archives, sample, deployments, userCommands, libraries);
     }
 
     private static final String USAGE = "usage: java -jar natsee-stack.jar [-a HOST] [-p NATS_PORT] [-m MONITOR_PORT] [--http-port PORT]"
-            + " [--no-sample] [--deploy PATH.war|PATH.rar]... [--write-commands DIR]";
+            + " [--no-sample] [--deploy PATH.war|PATH.rar]... [--postboot FILE] [--addlibs PATH]... [--write-commands DIR]";
 
     public static void main(String[] args) throws Exception {
         String host = "127.0.0.1";
@@ -81,6 +86,8 @@ public final class Stack {
         int monitorPort = 8222;
         boolean sample = true;
         List<Path> deployments = new ArrayList<>();
+        List<Path> libraries = new ArrayList<>();
+        String userCommands = "";
         Path writeCommands = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -97,6 +104,23 @@ public final class Stack {
                     }
                     deployments.add(deployment);
                 }
+                case "--postboot" -> {
+                    Path file = Path.of(value(args, ++i));
+                    try {
+                        userCommands = Files.readString(file);
+                    } catch (IOException e) {
+                        System.err.println("natsee-stack: --postboot " + file + ": cannot read it (" + e.getMessage() + ")");
+                        System.exit(2);
+                    }
+                }
+                case "--addlibs" -> {
+                    Path library = Path.of(value(args, ++i));
+                    if (!Files.exists(library)) {
+                        System.err.println("natsee-stack: --addlibs " + library + ": no such file or directory");
+                        System.exit(2);
+                    }
+                    libraries.add(library);
+                }
                 case "--write-commands" -> writeCommands = Path.of(value(args, ++i));
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
@@ -110,7 +134,7 @@ public final class Stack {
         }
         Stack stack;
         try {
-            stack = new Stack(host, natsPort, monitorPort, httpPort, sample, archives(), deployments);
+            stack = new Stack(host, natsPort, monitorPort, httpPort, sample, archives(), deployments, userCommands, libraries);
         } catch (IllegalArgumentException e) {
             System.err.println("natsee-stack: " + e.getMessage());
             System.exit(2);

@@ -13,6 +13,8 @@ import java.util.Locale;
  * the resource adapter (configured to reach that broker), the streaming server WAR (on that
  * broker), the user's own RARs, the sample, then the user's WARs, so that everything an
  * application needs is there before it starts, and last the admin console at {@code /admin}.
+ * The user's own commands ({@code --postboot}) come first, so that what they create (a JDBC pool
+ * and its resource for the streaming server's SQL store, say) exists when the deployments start.
  */
 final class StackCommands {
 
@@ -24,6 +26,8 @@ final class StackCommands {
     private final Path archives;
     private final boolean sample;
     private final List<Path> deployments;
+    private final String userCommands;
+    private final List<Path> libraries;
 
     /**
      * @param host the address Payara's HTTP listener and the broker bind
@@ -33,6 +37,17 @@ final class StackCommands {
      * @param deployments the user's WARs and RARs, in the order given
      */
     StackCommands(String host, int natsPort, Path archives, boolean sample, List<Path> deployments) {
+        this(host, natsPort, archives, sample, deployments, "", List.of());
+    }
+
+    /**
+     * @param userCommands asadmin commands of the user's, one per line, run before any deployment ("" for none)
+     * @param libraries JARs (or directories of them) Payara Micro adds to its class path, such as a JDBC driver
+     */
+    StackCommands(String host, int natsPort, Path archives, boolean sample, List<Path> deployments,
+                  String userCommands, List<Path> libraries) {
+        this.userCommands = userCommands.isEmpty() || userCommands.endsWith("\n") ? userCommands : userCommands + "\n";
+        this.libraries = List.copyOf(libraries);
         this.host = host;
         this.natsPort = natsPort;
         this.archives = archives;
@@ -55,7 +70,7 @@ final class StackCommands {
     /** Returns the post-boot file: every deployment, broker first and the user's WARs last. */
     String postboot() {
         String servers = "nats\\://" + host + "\\:" + natsPort;
-        StringBuilder postboot = new StringBuilder()
+        StringBuilder postboot = new StringBuilder(userCommands)
                 .append("deploy --name natsee-broker --contextroot broker ").append(archives.resolve("natsee-broker.war")).append('\n')
                 .append("create-resource-adapter-config --property servers=").append(servers)
                 .append(":maxReconnects=-1:reconnectWaitMillis=250 ").append(RESOURCE_ADAPTER_NAME).append('\n')
@@ -92,9 +107,17 @@ final class StackCommands {
 
     /** Returns the Payara Micro options that use the files in {@code directory} (after {@code java -jar payara-micro.jar}). */
     List<String> microOptions(int httpPort, Path directory) {
-        return List.of("--nohazelcast", "--disablephonehome", "--port", Integer.toString(httpPort),
+        List<String> options = new ArrayList<>(List.of("--nohazelcast", "--disablephonehome", "--port", Integer.toString(httpPort),
                 "--prebootcommandfile", directory.resolve("preboot.asadmin").toString(),
-                "--postbootcommandfile", directory.resolve("postboot.asadmin").toString());
+                "--postbootcommandfile", directory.resolve("postboot.asadmin").toString()));
+        if (!libraries.isEmpty()) {
+            StringBuilder paths = new StringBuilder();
+            for (Path library : libraries) {
+                paths.append(paths.length() == 0 ? "" : java.io.File.pathSeparator).append(library.toAbsolutePath());
+            }
+            options.addAll(List.of("--addlibs", paths.toString()));
+        }
+        return options;
     }
 
     private static String kind(Path deployment) {

@@ -1,6 +1,7 @@
 package io.natsee.stack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,5 +69,25 @@ class StackCommandsTest {
         List<String> options = commands.microOptions(8181, directory.resolve("commands"));
         assertTrue(options.containsAll(List.of("--nohazelcast", "--disablephonehome", "--port", "8181",
                 written.get(0).toString(), written.get(1).toString())), options.toString());
+    }
+
+    @Test
+    void theUsersCommandsComeBeforeAnyDeploymentAndTheLibrariesReachPayaraMicro() throws Exception {
+        Path driver = Files.createFile(directory.resolve("postgresql.jar"));
+        Path more = Files.createDirectories(directory.resolve("libs"));
+        String pool = "create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource"
+                + " --restype javax.sql.DataSource pg\ncreate-jdbc-resource --connectionpoolid pg jdbc/streaming";
+        StackCommands commands = new StackCommands("127.0.0.1", 4222, Path.of("archives"), false, List.of(), pool,
+                List.of(driver, more));
+        List<String> lines = commands.postboot().lines().toList();
+        assertTrue(lines.get(0).startsWith("create-jdbc-connection-pool "), lines.get(0));
+        assertEquals("create-jdbc-resource --connectionpoolid pg jdbc/streaming", lines.get(1));
+        assertTrue(lines.get(2).startsWith("deploy --name natsee-broker "), lines.get(2));
+        List<String> options = commands.microOptions(8181, directory);
+        int at = options.indexOf("--addlibs");
+        assertTrue(at >= 0, options.toString());
+        assertEquals(driver.toAbsolutePath() + java.io.File.pathSeparator + more.toAbsolutePath(), options.get(at + 1));
+        assertFalse(new StackCommands("127.0.0.1", 4222, Path.of("archives"), false, List.of()).microOptions(8181, directory)
+                .contains("--addlibs"));
     }
 }

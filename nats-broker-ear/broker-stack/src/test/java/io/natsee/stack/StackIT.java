@@ -9,10 +9,7 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Subscription;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -36,46 +32,22 @@ class StackIT {
 
     @Test
     void theStackStartsServesAndStopsCleanly() throws Exception {
-        int natsPort = freePort();
-        int httpPort = freePort();
-        int monitorPort = freePort();
-        Path jar = Path.of(System.getProperty("stack.jar", "target/natsee-stack.jar"));
+        int natsPort = StackProcess.freePort();
+        int httpPort = StackProcess.freePort();
+        int monitorPort = StackProcess.freePort();
+        Path jar = StackProcess.jar();
         // The user's own application, deployed with --deploy: a copy of the sample under another name.
         Path userWar = Files.copy(jar.resolveSibling("natsee-stack").resolve("natsee-greeter.war"),
                 Files.createTempDirectory("stack-it").resolve("shop.war"), StandardCopyOption.REPLACE_EXISTING);
-        ProcessBuilder launcher = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "-p", Integer.toString(natsPort), "--http-port", Integer.toString(httpPort),
-                "-m", Integer.toString(monitorPort),
-                "--deploy", userWar.toString())
-                .redirectErrorStream(true);
         // A users file that does not exist yet: the stack creates the first operator and prints it.
-        launcher.environment().put("NATSEE_ADMIN_USERS", Files.createTempDirectory("stack-it-admin").resolve("admin-users.txt").toString());
-        Process stack = launcher.start();
+        StackProcess started = StackProcess.start(List.of("-p", Integer.toString(natsPort), "--http-port", Integer.toString(httpPort),
+                        "-m", Integer.toString(monitorPort), "--deploy", userWar.toString()),
+                StackProcess.env("NATSEE_ADMIN_USERS", Files.createTempDirectory("stack-it-admin").resolve("admin-users.txt").toString()));
+        Process stack = started.process();
         long stopMillis = -1;
         List<ProcessHandle> server = List.of();
         try {
-            CompletableFuture<String> ready = new CompletableFuture<>();
-            StringBuilder banner = new StringBuilder();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader lines = new BufferedReader(new InputStreamReader(stack.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = lines.readLine()) != null) {
-                        System.out.println("stack| " + line);
-                        if (line.startsWith("NATS EE stack ready") || (banner.length() > 0 && !ready.isDone())) {
-                            banner.append(line).append('\n');
-                            if (line.startsWith("Ctrl-C")) {
-                                ready.complete(banner.toString());
-                            }
-                        }
-                    }
-                } catch (Exception e) {
-                    ready.completeExceptionally(e);
-                }
-                ready.completeExceptionally(new IllegalStateException("the stack's output ended before it was ready"));
-            }, "stack-output");
-            reader.setDaemon(true);
-            reader.start();
-            String printed = ready.get(300, TimeUnit.SECONDS);
+            String printed = started.banner();
             assertTrue(printed.contains("nats://127.0.0.1:" + natsPort), printed);
             assertTrue(printed.contains("http://127.0.0.1:" + httpPort + "/greeter/api/greetings"), printed);
             assertTrue(printed.contains("http://127.0.0.1:" + httpPort + "/admin/"), printed);
@@ -207,12 +179,6 @@ class StackIT {
 
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static boolean accepts(int port) {

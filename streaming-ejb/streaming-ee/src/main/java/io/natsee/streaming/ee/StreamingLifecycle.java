@@ -9,6 +9,8 @@ import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,9 +29,15 @@ import java.util.logging.Logger;
  * {@code ManagedThreadFactory}. Configuration: see {@link StreamingConfiguration}. A server that
  * cannot start (bad configuration, store, or no NATS server within {@code streaming.broker_wait})
  * fails the deployment with the reason.
+ *
+ * <p>Bean-managed transactions: the stores keep their own (the SQL store commits its batches on
+ * connections from the container's pool itself), so start-up must not run inside a container
+ * transaction; one would enlist the pool's connections and try to commit them at the end of
+ * {@code @PostConstruct}, after the store had put them back into auto-commit.
  */
 @Singleton
 @Startup
+@TransactionManagement(TransactionManagementType.BEAN)
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class StreamingLifecycle {
 
