@@ -120,7 +120,7 @@ public class SubjectTrieBenchmark {
     @Benchmark
     public MatchResult matchBytes() {
         int i = (next++ & 1023) % SUBJECTS;
-        return matchCache.match(subjectBytes, offsets[i], lengths[i]);
+        return matchCache.match(subjectBytes, offsets[i], lengths[i]).result();
     }
 
     /** One insert and one remove of a subscription of the same shape, in a trie of 10,000. */

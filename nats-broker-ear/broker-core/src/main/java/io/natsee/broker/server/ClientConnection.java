@@ -9,6 +9,7 @@ import io.natsee.broker.protocol.ProtocolException;
 import io.natsee.broker.protocol.ProtocolHandler;
 import io.natsee.broker.protocol.ProtocolParser;
 import io.natsee.broker.subject.MatchResult;
+import io.natsee.broker.subject.SubjectMatch;
 import io.natsee.broker.subject.Subjects;
 import io.natsee.broker.subject.Subscription;
 import io.natsee.broker.trace.ProtocolTrace;
@@ -322,19 +323,20 @@ public final class ClientConnection extends Connection implements ProtocolHandle
     private void publish(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
                          ByteBuffer payload, int payloadOffset, int headerLength, int totalLength) {
         LoopContext loop = this.loop;
-        MatchResult match = loop.matchCache.match(args, subjectOffset, subjectLength);
-        if (pedantic && !loop.matchCache.lastWasLiteral()) {
+        SubjectMatch subjectMatch = loop.matchCache.match(args, subjectOffset, subjectLength);
+        if (pedantic && !subjectMatch.literal()) {
             // nats-server reports this and goes on: to the permission check, then to delivery.
             sendError("Invalid Publish Subject");
         }
         PermissionChecker checker = security.permissions();
-        if (checker != null) {
-            String subject = string(args, subjectOffset, subjectLength);
-            if (!checker.canPublish(subject) && !security.useReplyGrant(subject)) {
+        if (checker != null && !mayPublish(checker, subjectMatch)) {
+            String subject = subjectMatch.subject();
+            if (!security.useReplyGrant(subject)) {
                 sendError("Permissions Violation for Publish to \"" + subject + "\"");
                 return;
             }
         }
+        MatchResult match = subjectMatch.result();
         countIn(totalLength);
         if (verbose) {
             sendOk();
@@ -352,6 +354,21 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         if (delivered == 0 && !answered && replyLength > 0 && noResponders) {
             sendNoResponders(args, replyOffset, replyLength);
         }
+    }
+
+    /**
+     * Whether this client's permissions let it publish to the subject (reply grants aside): the
+     * verdict kept beside the subject's match when this checker gave it last, so a publish builds no
+     * string; the checker's own cache (by the subject's text, made once per cached subject) otherwise.
+     */
+    private static boolean mayPublish(PermissionChecker checker, SubjectMatch subject) {
+        Boolean kept = subject.verdictOf(checker);
+        if (kept != null) {
+            return kept;
+        }
+        boolean allowed = checker.canPublish(subject.subject());
+        subject.keepVerdict(checker, allowed);
+        return allowed;
     }
 
     /** Hands a {@code $SYS.REQ.SERVER} request to the system events; whether this server answered it. */
@@ -372,8 +389,8 @@ public final class ClientConnection extends Connection implements ProtocolHandle
 
     /** Answers a request nobody can answer with a 503 status to the requester's own subscription. */
     private void sendNoResponders(ByteBuffer args, int replyOffset, int replyLength) {
-        String reply = string(args, replyOffset, replyLength);
-        MatchResult match = server.trie.match(reply);
+        // Through the loop's cache, but an inbox seen once is not kept in it.
+        MatchResult match = loop.matchCache.matchOnce(args, replyOffset, replyLength).result();
         Subscription target = null;
         for (Subscription subscription : match.plain()) {
             if (subscription.owner() == this) {

@@ -108,7 +108,7 @@ public final class MessageRouter {
                                      int replyOffset, int replyLength, String[] queues, int queueCount,
                                      ByteBuffer payload, int payloadOffset, int headerLength, int totalLength) {
         LoopContext loop = route.loop;
-        MatchResult match = loop.matchCache.match(args, subjectOffset, subjectLength);
+        MatchResult match = loop.matchCache.match(args, subjectOffset, subjectLength).result();
         int delivered = 0;
         Sizes sizes = Sizes.COMPUTED;
         for (Subscription subscription : match.plain()) {

@@ -9,7 +9,8 @@ import java.util.Arrays;
 
 /**
  * A small per-thread cache of match results keyed by the subject's bytes, so that the message
- * path finds its subscribers without building a string. Owned by one event loop; not thread
+ * path finds its subscribers (and what else it needs to know about the subject: see
+ * {@link SubjectMatch}) without building a string. Owned by one event loop; not thread
  * safe. It is emptied whenever the trie's generation moves (so it never holds subscriptions that
  * were removed, nor pins closed connections) and when it fills up.
  */
@@ -30,12 +31,9 @@ public final class MatchCache {
     private final boolean enabled;
     private final byte[][] keys = new byte[SLOTS][];
     private final int[] hashes = new int[SLOTS];
-    private final MatchResult[] results = new MatchResult[SLOTS];
-    private final boolean[] literal = new boolean[SLOTS];
+    private final SubjectMatch[] entries = new SubjectMatch[SLOTS];
     private long generation = -1;
     private int size;
-    /** Whether the subject of the last {@link #match} was a valid literal subject. */
-    private boolean lastLiteral;
 
     /** A cache over {@code trie}; {@code enabled=false} asks the trie every time (for tests). */
     public MatchCache(SubjectTrie trie, boolean enabled) {
@@ -44,13 +42,24 @@ public final class MatchCache {
     }
 
     /**
-     * The subscriptions reached by the subject held in {@code length} bytes of {@code buffer} at
-     * absolute index {@code offset}.
+     * What is known of the subject held in {@code length} bytes of {@code buffer} at absolute index
+     * {@code offset}: the subscriptions it reaches, and more. Kept for the next publish to it.
      */
-    public MatchResult match(ByteBuffer buffer, int offset, int length) {
+    public SubjectMatch match(ByteBuffer buffer, int offset, int length) {
+        return match(buffer, offset, length, true);
+    }
+
+    /**
+     * Like {@link #match(ByteBuffer, int, int)}, but a subject that is not cached yet is not kept:
+     * for subjects seen once, such as a request's reply inbox, which would only push out others.
+     */
+    public SubjectMatch matchOnce(ByteBuffer buffer, int offset, int length) {
+        return match(buffer, offset, length, false);
+    }
+
+    private SubjectMatch match(ByteBuffer buffer, int offset, int length, boolean keep) {
         if (!enabled) {
-            lastLiteral = Subjects.isValidLiteralSubject(buffer, offset, length);
-            return trie.match(string(buffer, offset, length));
+            return ask(buffer, offset, length);
         }
         long current = trie.generation();
         if (current != generation) {
@@ -66,37 +75,34 @@ public final class MatchCache {
                 break;
             }
             if (hashes[slot] == hash && equal(key, buffer, offset, length)) {
-                lastLiteral = literal[slot];
-                return results[slot];
+                return entries[slot];
             }
             slot = (slot + 1) & mask;
         }
         // Miss: ask the trie, then remember the result under a copy of the subject.
-        byte[] key = new byte[length];
-        buffer.get(offset, key, 0, length);
-        boolean isLiteral = Subjects.isValidLiteralSubject(buffer, offset, length);
-        MatchResult result = trie.match(new String(key, StandardCharsets.ISO_8859_1));
-        if (trie.generation() != generation) {
-            // The trie changed while we asked: answer, but do not keep a result of unknown age.
-            lastLiteral = isLiteral;
-            return result;
+        SubjectMatch entry = ask(buffer, offset, length);
+        if (!keep || trie.generation() != generation) {
+            // Not to keep, or the trie changed while we asked: answer, but do not keep a result of unknown age.
+            return entry;
         }
         if (size >= CAPACITY) {
             clear();
             slot = hash & mask;
         }
-        keys[slot] = key;
+        keys[slot] = entry.key();
         hashes[slot] = hash;
-        results[slot] = result;
-        literal[slot] = isLiteral;
+        entries[slot] = entry;
         size++;
-        lastLiteral = isLiteral;
-        return result;
+        return entry;
     }
 
-    /** Whether the subject of the last {@link #match} call was a valid literal (publishable) subject. */
-    public boolean lastWasLiteral() {
-        return lastLiteral;
+    /** The trie's answer for the subject, with a copy of its bytes. */
+    private SubjectMatch ask(ByteBuffer buffer, int offset, int length) {
+        byte[] key = new byte[length];
+        buffer.get(offset, key, 0, length);
+        boolean isLiteral = Subjects.isValidLiteralSubject(buffer, offset, length);
+        String subject = new String(key, StandardCharsets.ISO_8859_1);
+        return new SubjectMatch(key, subject, trie.match(subject), isLiteral);
     }
 
     /** Drops every entry. */
@@ -105,7 +111,7 @@ public final class MatchCache {
             return;
         }
         Arrays.fill(keys, null);
-        Arrays.fill(results, null);
+        Arrays.fill(entries, null);
         size = 0;
     }
 
@@ -152,11 +158,5 @@ public final class MatchCache {
             }
         }
         return true;
-    }
-
-    private static String string(ByteBuffer buffer, int offset, int length) {
-        byte[] bytes = new byte[length];
-        buffer.get(offset, bytes, 0, length);
-        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 }

@@ -421,6 +421,27 @@ public abstract class AuthContract {
     }
 
     @Test
+    void clientsWithDifferentPermissionsAlternatingOnOneSubjectEachGetTheirOwnVerdict() {
+        ConfiguredServer server = start(PERMISSIONS);
+        ProtocolClient admin = login(server, "admin", false);
+        admin.send("SUB > 1\r\n").ping();
+        ProtocolClient publisher = login(server, "publisher", true);
+        ProtocolClient subscriber = login(server, "subscriber", true);
+        ProtocolClient guest = login(server, "guest", true);
+        for (int round = 0; round < 3; round++) {
+            publisher.send(pub("orders.new", null, "p" + round)).expect("+OK\r\n");
+            subscriber.send(pub("orders.new", null, "s" + round))
+                    .expect("-ERR 'Permissions Violation for Publish to \"orders.new\"'\r\n");
+            guest.send(pub("orders.new", null, "g" + round))
+                    .expect("-ERR 'Permissions Violation for Publish to \"orders.new\"'\r\n");
+            // publisher's message was delivered before its +OK: it reaches admin before admin's own.
+            admin.send(pub("orders.new", null, "a" + round));
+            admin.expect(msg("orders.new", "1", null, "p" + round)).expect(msg("orders.new", "1", null, "a" + round));
+            admin.ping();
+        }
+    }
+
+    @Test
     void deniedPublishWithAMalformedSubjectGetsBothErrorsLikeTheReference() {
         ConfiguredServer server = start(PERMISSIONS);
         ProtocolClient publisher = login(server, "publisher", true);

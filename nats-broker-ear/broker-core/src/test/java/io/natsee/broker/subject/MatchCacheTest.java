@@ -3,6 +3,7 @@ package io.natsee.broker.subject;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +33,10 @@ class MatchCacheTest {
     }
 
     private static MatchResult match(MatchCache cache, String subject) {
+        return entry(cache, subject).result();
+    }
+
+    private static SubjectMatch entry(MatchCache cache, String subject) {
         return cache.match(heap(subject), 0, subject.length());
     }
 
@@ -118,43 +123,70 @@ class MatchCacheTest {
         MatchCache cache = new MatchCache(trie, true);
 
         byte[] chunk = "PUB foo.bar 5\r\nPUB foo.bar.baz 1\r\n".getBytes(StandardCharsets.US_ASCII);
-        MatchResult heapResult = cache.match(ByteBuffer.wrap(chunk), 4, 7);
+        MatchResult heapResult = cache.match(ByteBuffer.wrap(chunk), 4, 7).result();
         assertArrayEquals(new Subscription[] {subscription}, heapResult.plain());
 
         ByteBuffer direct = ByteBuffer.allocateDirect(chunk.length).put(chunk).flip();
-        assertSame(heapResult, cache.match(direct, 19, 7), "same bytes at another offset of a direct buffer");
+        assertSame(heapResult, cache.match(direct, 19, 7).result(), "same bytes at another offset of a direct buffer");
         ByteBuffer slice = ByteBuffer.wrap(chunk, 15, 19).slice(); // array offset 15, position 0
-        assertSame(heapResult, cache.match(slice, 4, 7));
+        assertSame(heapResult, cache.match(slice, 4, 7).result());
         assertEquals(1, cache.size());
 
-        assertTrue(cache.match(direct, 19, 11).isEmpty(), "foo.bar.baz, a longer key at the same offset");
+        assertTrue(cache.match(direct, 19, 11).result().isEmpty(), "foo.bar.baz, a longer key at the same offset");
         assertEquals(2, cache.size());
         assertEquals(0, direct.position(), "lookups do not move the buffer");
 
         // The key is a copy: changing the buffer afterwards does not change the entry.
         chunk[4] = 'x';
-        assertTrue(cache.match(ByteBuffer.wrap(chunk), 4, 7).isEmpty(), "xoo.bar");
+        assertTrue(cache.match(ByteBuffer.wrap(chunk), 4, 7).result().isEmpty(), "xoo.bar");
         assertSame(heapResult, match(cache, "foo.bar"));
     }
 
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
-    void lastWasLiteralOnMissesAndHits(boolean trieCache) {
+    void literalOnMissesAndHits(boolean trieCache) {
         SubjectTrie trie = new SubjectTrie(trieCache);
         MatchCache cache = new MatchCache(trie, true);
         for (int pass = 0; pass < 2; pass++) {
-            match(cache, "foo.bar");
-            assertTrue(cache.lastWasLiteral());
-            match(cache, "foo.*");
-            assertFalse(cache.lastWasLiteral());
-            match(cache, "foo*.bar");
-            assertTrue(cache.lastWasLiteral());
-            match(cache, "foo..bar");
-            assertFalse(cache.lastWasLiteral());
-            match(cache, ">");
-            assertFalse(cache.lastWasLiteral());
+            assertTrue(entry(cache, "foo.bar").literal());
+            assertFalse(entry(cache, "foo.*").literal());
+            assertTrue(entry(cache, "foo*.bar").literal());
+            assertFalse(entry(cache, "foo..bar").literal());
+            assertFalse(entry(cache, ">").literal());
         }
         assertEquals(5, cache.size());
+        assertEquals("foo..bar", entry(cache, "foo..bar").subject());
+    }
+
+    @Test
+    void aVerdictIsKeptForItsAskerOnlyAndGoesWithTheEntry() {
+        SubjectTrie trie = new SubjectTrie();
+        MatchCache cache = new MatchCache(trie, true);
+        Object alice = new Object();
+        Object bob = new Object();
+        SubjectMatch entry = entry(cache, "orders.new");
+        assertNull(entry.verdictOf(alice));
+        entry.keepVerdict(alice, false);
+        assertEquals(Boolean.FALSE, entry(cache, "orders.new").verdictOf(alice), "a hit returns the same entry");
+        assertNull(entry(cache, "orders.new").verdictOf(bob));
+        entry.keepVerdict(bob, true);
+        assertNull(entry.verdictOf(alice), "one verdict per entry: the last asker's");
+        assertEquals(Boolean.TRUE, entry.verdictOf(bob));
+        insert(trie, "orders.*");
+        assertNull(entry(cache, "orders.new").verdictOf(bob), "a changed trie empties the cache, verdicts too");
+    }
+
+    @Test
+    void matchOnceAnswersFromTheCacheButKeepsNothingNew() {
+        SubjectTrie trie = new SubjectTrie();
+        Subscription inbox = insert(trie, "_INBOX.abc.*");
+        MatchCache cache = new MatchCache(trie, true);
+        ByteBuffer reply = heap("_INBOX.abc.1");
+        assertArrayEquals(new Subscription[] {inbox}, cache.matchOnce(reply, 0, reply.remaining()).result().plain());
+        assertEquals(0, cache.size());
+        SubjectMatch kept = cache.match(reply, 0, reply.remaining());
+        assertEquals(1, cache.size());
+        assertSame(kept, cache.matchOnce(reply, 0, reply.remaining()), "a cached subject is answered from the cache");
     }
 
     @ParameterizedTest
@@ -169,10 +201,8 @@ class MatchCacheTest {
         }
         assertEquals(before + 5, trie.statistics().matches());
         assertEquals(0, cache.size());
-        match(cache, "foo.*");
-        assertFalse(cache.lastWasLiteral());
-        match(cache, "foo.bar");
-        assertTrue(cache.lastWasLiteral());
+        assertFalse(entry(cache, "foo.*").literal());
+        assertTrue(entry(cache, "foo.bar").literal());
     }
 
     @Test
@@ -235,8 +265,8 @@ class MatchCacheTest {
         MatchCache cache = new MatchCache(trie, true);
         assertArrayEquals(new Subscription[] {forward}, match(cache, "abcdefgh").plain());
         ByteBuffer little = heap("hgfedcba").order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        assertArrayEquals(new Subscription[] {reversed}, cache.match(little, 0, 8).plain());
-        assertArrayEquals(new Subscription[] {reversed}, cache.match(little, 0, 8).plain());
+        assertArrayEquals(new Subscription[] {reversed}, cache.match(little, 0, 8).result().plain());
+        assertArrayEquals(new Subscription[] {reversed}, cache.match(little, 0, 8).result().plain());
         assertArrayEquals(new Subscription[] {forward}, match(cache, "abcdefgh").plain());
     }
 
@@ -247,6 +277,6 @@ class MatchCacheTest {
         }
         buffer.put(shift, subject.getBytes(StandardCharsets.ISO_8859_1));
         buffer.put(shift + subject.length(), (byte) ' ');
-        return cache.match(buffer, shift, subject.length());
+        return cache.match(buffer, shift, subject.length()).result();
     }
 }
