@@ -2,6 +2,7 @@ package io.natsee.broker.bench;
 
 import io.natsee.broker.protocol.ProtocolException;
 import io.natsee.broker.protocol.ProtocolHandler;
+import io.natsee.broker.protocol.PublishedMessage;
 import io.natsee.broker.protocol.ProtocolParser;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -96,15 +97,30 @@ public class ProtocolParserBenchmark {
         }
 
         @Override
-        public void onPub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                          ByteBuffer payload, int payloadOffset, int payloadLength) {
+        public void onPub(PublishedMessage m) {
+            ByteBuffer args = m.arguments();
+            int subjectOffset = m.subjectOffset();
+            int subjectLength = m.subjectLength();
+            int replyOffset = m.replyOffset();
+            int replyLength = m.replyLength();
+            ByteBuffer payload = m.payload();
+            int payloadOffset = m.payloadOffset();
+            int payloadLength = m.totalLength();
             count++;
             blackhole.consume(args.get(subjectOffset) + subjectLength + payloadLength + payload.get(payloadOffset));
         }
 
         @Override
-        public void onHpub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                           ByteBuffer message, int messageOffset, int headerLength, int totalLength) {
+        public void onHpub(PublishedMessage m) {
+            ByteBuffer args = m.arguments();
+            int subjectOffset = m.subjectOffset();
+            int subjectLength = m.subjectLength();
+            int replyOffset = m.replyOffset();
+            int replyLength = m.replyLength();
+            ByteBuffer message = m.payload();
+            int messageOffset = m.payloadOffset();
+            int headerLength = m.headerLength();
+            int totalLength = m.totalLength();
             count++;
         }
 

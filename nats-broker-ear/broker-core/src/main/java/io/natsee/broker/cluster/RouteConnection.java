@@ -1,6 +1,7 @@
 package io.natsee.broker.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.natsee.broker.protocol.PublishedMessage;
 import io.natsee.broker.server.CloseReason;
 import io.natsee.broker.server.Connection;
 import io.natsee.broker.server.MessageRouter;
@@ -42,6 +43,8 @@ public final class RouteConnection extends Connection {
     private volatile boolean registered;
     private volatile boolean connectReceived;
     private final String[] queueScratch = new String[16];
+    /** A routed message as the router takes it, refilled for each one (on this route's loop). */
+    private final PublishedMessage inbound = new PublishedMessage();
 
     RouteConnection(ServerContext server, TransportChannel channel, long id, RouteManager manager,
                     RouteManager.Dial dial) {
@@ -256,9 +259,9 @@ public final class RouteConnection extends Connection {
         for (int i = 0; i < count; i++) {
             queueScratch[i] = message.queue(i);
         }
-        MessageRouter.routeFromRoute(this, message.arguments(), message.subjectOffset(), message.subjectLength(),
-                message.replyOffset(), message.replyLength(), queueScratch, count, message.payload(),
-                message.payloadOffset(), Math.max(0, message.headerLength()), total);
+        MessageRouter.routeFromRoute(this, inbound.set(message.arguments(), message.subjectOffset(),
+                message.subjectLength(), message.replyOffset(), message.replyLength(), message.payload(),
+                message.payloadOffset(), Math.max(0, message.headerLength()), total), queueScratch, count);
     }
 
     private static boolean isGlobalAccount(RoutedMessage message) {
@@ -374,41 +377,31 @@ public final class RouteConnection extends Connection {
     // ---------------------------------------------------------------- message path
 
     @Override
-    protected boolean deliver(Connection producer, Subscription subscription, ByteBuffer args, int subjectOffset,
-                              int subjectLength, int replyOffset, int replyLength, ByteBuffer payload,
-                              int payloadOffset, int headerLength, int totalLength, MessageRouter.Sizes sizes) {
-        return forward(producer, args, subjectOffset, subjectLength, replyOffset, replyLength, null, 0, payload,
-                payloadOffset, headerLength, totalLength);
+    protected boolean deliver(Connection producer, Subscription subscription, PublishedMessage message) {
+        return forward(producer, message, null, 0);
     }
 
     @Override
-    protected boolean forward(Connection producer, ByteBuffer args, int subjectOffset, int subjectLength,
-                              int replyOffset, int replyLength, byte[][] queues, int queueCount, ByteBuffer payload,
-                              int payloadOffset, int headerLength, int totalLength) {
+    protected boolean forward(Connection producer, PublishedMessage message, byte[][] queues, int queueCount) {
         if (locking()) {
             synchronized (this) {
-                return forwardLocked(producer, args, subjectOffset, subjectLength, replyOffset, replyLength, queues,
-                        queueCount, payload, payloadOffset, headerLength, totalLength);
+                return forwardLocked(producer, message, queues, queueCount);
             }
         }
-        return forwardLocked(producer, args, subjectOffset, subjectLength, replyOffset, replyLength, queues,
-                queueCount, payload, payloadOffset, headerLength, totalLength);
+        return forwardLocked(producer, message, queues, queueCount);
     }
 
-    private boolean forwardLocked(Connection producer, ByteBuffer args, int subjectOffset, int subjectLength,
-                                  int replyOffset, int replyLength, byte[][] queues, int queueCount,
-                                  ByteBuffer payload, int payloadOffset, int headerLength, int totalLength) {
+    private boolean forwardLocked(Connection producer, PublishedMessage message, byte[][] queues, int queueCount) {
         if (isClosed() || !registered) {
             return false;
         }
         OutboundBuffer out = outbound();
         int lineStart = out.length();
-        ProtocolWriter.routedMessage(out, GLOBAL_ACCOUNT_BYTES, args, subjectOffset, subjectLength, replyOffset,
-                replyLength, queues, queueCount, payload, payloadOffset, headerLength, totalLength);
+        ProtocolWriter.routedMessage(out, GLOBAL_ACCOUNT_BYTES, message, queues, queueCount);
         if (trace != null) {
             trace.sentControlLine(out.array(), lineStart, out.length());
         }
-        countOut(totalLength);
+        countOut(message.totalLength());
         queued(producer);
         return true;
     }

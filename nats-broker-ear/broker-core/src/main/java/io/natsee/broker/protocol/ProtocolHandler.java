@@ -23,19 +23,16 @@ public interface ProtocolHandler {
     void onConnect(ByteBuffer buffer, int offset, int length);
 
     /**
-     * {@code PUB <subject> [reply] <#bytes>} and its payload. The subject and reply live in
-     * {@code args}, the payload in {@code payload} (often the same buffer).
+     * {@code PUB <subject> [reply] <#bytes>} and its payload. The message (the parser's own, refilled
+     * for the next one) and its buffers are valid only during the call.
      */
-    void onPub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-               ByteBuffer payload, int payloadOffset, int payloadLength);
+    void onPub(PublishedMessage message);
 
     /**
-     * {@code HPUB <subject> [reply] <#header bytes> <#total bytes>}: the message is
-     * {@code totalLength} bytes at {@code messageOffset}, of which the first {@code headerLength}
-     * are the header block.
+     * {@code HPUB <subject> [reply] <#header bytes> <#total bytes>}: the message's payload is
+     * {@code totalLength} bytes, of which the first {@code headerLength} are the header block.
      */
-    void onHpub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                ByteBuffer message, int messageOffset, int headerLength, int totalLength);
+    void onHpub(PublishedMessage message);
 
     /** {@code SUB <subject> [queue] <sid>}. */
     void onSub(ByteBuffer args, int subjectOffset, int subjectLength, int queueOffset, int queueLength,

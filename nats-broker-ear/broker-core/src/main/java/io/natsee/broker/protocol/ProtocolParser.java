@@ -51,9 +51,8 @@ public final class ProtocolParser {
     private int sizeFieldLength;
     private int headerSizeFieldStart;
     private int headerSizeFieldLength;
-    /** Absolute positions of the size fields in the arguments buffer, valid during onPub/onHpub. */
-    private int sizeFieldOffset;
-    private int headerSizeFieldOffset;
+    /** The message handed to the handler for every PUB and HPUB, refilled each time. */
+    private final PublishedMessage message = new PublishedMessage();
     /** The payload (plus CRLF) copied so far when a read cut it. */
     private byte[] payloadCopy = EMPTY;
     private int payloadCopyLength;
@@ -79,30 +78,6 @@ public final class ProtocolParser {
     /** The current state, for diagnostics. */
     public ParserState state() {
         return state;
-    }
-
-    /**
-     * Where the size field of the PUB or HPUB being handed to the handler is, as the client wrote
-     * it (absolute index into the arguments buffer); valid only during onPub and onHpub.
-     * nats-server copies these bytes verbatim into MSG and HMSG lines.
-     */
-    public int sizeFieldOffset() {
-        return sizeFieldOffset;
-    }
-
-    /** The length of the size field; see {@link #sizeFieldOffset()}. */
-    public int sizeFieldLength() {
-        return sizeFieldLength;
-    }
-
-    /** Where the HPUB's header size field is; valid only during onHpub. */
-    public int headerSizeFieldOffset() {
-        return headerSizeFieldOffset;
-    }
-
-    /** The length of the header size field; 0 during onPub. */
-    public int headerSizeFieldLength() {
-        return headerSizeFieldLength;
     }
 
     /** Stops parsing: the rest of the current read and all later reads are ignored. */
@@ -540,15 +515,30 @@ public final class ProtocolParser {
         state = OP_START;
         copyingArguments = false;
         argumentCopyLength = 0;
-        int reply = replyLength == 0 ? 0 : base + replyStart;
-        sizeFieldOffset = base + sizeFieldStart;
-        headerSizeFieldOffset = base + headerSizeFieldStart;
+        PublishedMessage m = message;
+        m.arguments = args;
+        m.subjectOffset = base + subjectStart;
+        m.subjectLength = subjectLength;
+        m.replyOffset = replyLength == 0 ? 0 : base + replyStart;
+        m.replyLength = replyLength;
+        m.payload = payload;
+        m.payloadOffset = payloadOffset;
+        m.totalLength = payloadSize;
+        // nats-server copies the size fields verbatim into MSG and HMSG lines: where they are.
+        m.sizeFieldOffset = base + sizeFieldStart;
+        m.sizeFieldLength = sizeFieldLength;
         if (pendingHeaders) {
-            handler.onHpub(args, base + subjectStart, subjectLength, reply, replyLength,
-                    payload, payloadOffset, headerSize, payloadSize);
+            m.headers = true;
+            m.headerLength = headerSize;
+            m.headerSizeFieldOffset = base + headerSizeFieldStart;
+            m.headerSizeFieldLength = headerSizeFieldLength;
+            handler.onHpub(m);
         } else {
-            handler.onPub(args, base + subjectStart, subjectLength, reply, replyLength,
-                    payload, payloadOffset, payloadSize);
+            m.headers = false;
+            m.headerLength = 0;
+            m.headerSizeFieldOffset = 0;
+            m.headerSizeFieldLength = 0;
+            handler.onPub(m);
         }
     }
 

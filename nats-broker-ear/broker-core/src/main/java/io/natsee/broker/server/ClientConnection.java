@@ -8,6 +8,7 @@ import io.natsee.broker.monitor.SubDetail;
 import io.natsee.broker.protocol.ProtocolException;
 import io.natsee.broker.protocol.ProtocolHandler;
 import io.natsee.broker.protocol.ProtocolParser;
+import io.natsee.broker.protocol.PublishedMessage;
 import io.natsee.broker.subject.MatchResult;
 import io.natsee.broker.subject.SubjectMatch;
 import io.natsee.broker.subject.Subjects;
@@ -296,18 +297,16 @@ public final class ClientConnection extends Connection implements ProtocolHandle
     }
 
     @Override
-    public void onPub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                      ByteBuffer payload, int payloadOffset, int payloadLength) {
+    public void onPub(PublishedMessage message) {
         if (!security.authenticated()) {
             authorizationViolation();
             return;
         }
-        publish(args, subjectOffset, subjectLength, replyOffset, replyLength, payload, payloadOffset, 0, payloadLength);
+        publish(message);
     }
 
     @Override
-    public void onHpub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                       ByteBuffer message, int messageOffset, int headerLength, int totalLength) {
+    public void onHpub(PublishedMessage message) {
         if (!security.authenticated()) {
             authorizationViolation();
             return;
@@ -317,13 +316,15 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             close(CloseReason.PROTOCOL_VIOLATION, null);
             return;
         }
-        publish(args, subjectOffset, subjectLength, replyOffset, replyLength, message, messageOffset, headerLength, totalLength);
+        publish(message);
     }
 
-    private void publish(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                         ByteBuffer payload, int payloadOffset, int headerLength, int totalLength) {
+    private void publish(PublishedMessage message) {
         LoopContext loop = this.loop;
-        SubjectMatch subjectMatch = loop.matchCache.match(args, subjectOffset, subjectLength);
+        ByteBuffer args = message.arguments();
+        int subjectOffset = message.subjectOffset();
+        int replyLength = message.replyLength();
+        SubjectMatch subjectMatch = loop.matchCache.match(args, subjectOffset, message.subjectLength());
         if (pedantic && !subjectMatch.literal()) {
             // nats-server reports this and goes on: to the permission check, then to delivery.
             sendError("Invalid Publish Subject");
@@ -337,22 +338,14 @@ public final class ClientConnection extends Connection implements ProtocolHandle
             }
         }
         MatchResult match = subjectMatch.result();
-        countIn(totalLength);
+        countIn(message.totalLength());
         if (verbose) {
             sendOk();
         }
-        boolean answered = replyLength > 0 && args.get(subjectOffset) == '$'
-                && serverRequest(args, subjectOffset, subjectLength, replyOffset, replyLength, payload,
-                        payloadOffset + headerLength, totalLength - headerLength);
-        MessageRouter.Sizes sizes = loop.sizes;
-        sizes.sizeOffset = parser.sizeFieldOffset();
-        sizes.sizeLength = parser.sizeFieldLength();
-        sizes.headerSizeOffset = parser.headerSizeFieldOffset();
-        sizes.headerSizeLength = parser.headerSizeFieldLength();
-        int delivered = match.isEmpty() ? 0 : MessageRouter.route(loop, this, match, args, subjectOffset, subjectLength,
-                replyOffset, replyLength, payload, payloadOffset, headerLength, totalLength, sizes);
+        boolean answered = replyLength > 0 && args.get(subjectOffset) == '$' && serverRequest(message);
+        int delivered = match.isEmpty() ? 0 : MessageRouter.route(loop, this, match, message);
         if (delivered == 0 && !answered && replyLength > 0 && noResponders) {
-            sendNoResponders(args, replyOffset, replyLength);
+            sendNoResponders(args, message.replyOffset(), replyLength);
         }
     }
 
@@ -372,19 +365,20 @@ public final class ClientConnection extends Connection implements ProtocolHandle
     }
 
     /** Hands a {@code $SYS.REQ.SERVER} request to the system events; whether this server answered it. */
-    private boolean serverRequest(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                                  ByteBuffer payload, int bodyOffset, int bodyLength) {
+    private boolean serverRequest(PublishedMessage message) {
         SystemEvents events = server.systemEvents();
         if (!events.enabled()) {
             return false;
         }
-        String subject = string(args, subjectOffset, subjectLength);
+        ByteBuffer args = message.arguments();
+        String subject = string(args, message.subjectOffset(), message.subjectLength());
         if (!subject.startsWith(SystemEvents.REQUEST_PREFIX)) {
             return false;
         }
-        byte[] body = new byte[bodyLength];
-        payload.get(bodyOffset, body);
-        return events.request(subject, string(args, replyOffset, replyLength), body);
+        int headerLength = message.headerLength();
+        byte[] body = new byte[message.totalLength() - headerLength];
+        message.payload().get(message.payloadOffset() + headerLength, body);
+        return events.request(subject, string(args, message.replyOffset(), message.replyLength()), body);
     }
 
     /** Answers a request nobody can answer with a 503 status to the requester's own subscription. */
@@ -410,8 +404,8 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         }
         if (target != null) {
             int length = NO_RESPONDERS.remaining();
-            deliver(this, target, args, replyOffset, replyLength, 0, 0, NO_RESPONDERS, 0, length, length,
-                    MessageRouter.Sizes.COMPUTED);
+            deliver(this, target, new PublishedMessage().set(args, replyOffset, replyLength, 0, 0, NO_RESPONDERS, 0,
+                    length, length));
         }
     }
 
@@ -553,23 +547,17 @@ public final class ClientConnection extends Connection implements ProtocolHandle
      * on the publisher's event loop.
      */
     @Override
-    protected boolean deliver(Connection producer, Subscription subscription, ByteBuffer args, int subjectOffset,
-                              int subjectLength, int replyOffset, int replyLength, ByteBuffer payload, int payloadOffset,
-                              int headerLength, int totalLength, MessageRouter.Sizes sizes) {
+    protected boolean deliver(Connection producer, Subscription subscription, PublishedMessage message) {
         if (locking) {
             synchronized (this) {
-                return deliverLocked(producer, subscription, args, subjectOffset, subjectLength, replyOffset, replyLength,
-                        payload, payloadOffset, headerLength, totalLength, sizes);
+                return deliverLocked(producer, subscription, message);
             }
         }
-        return deliverLocked(producer, subscription, args, subjectOffset, subjectLength, replyOffset, replyLength,
-                payload, payloadOffset, headerLength, totalLength, sizes);
+        return deliverLocked(producer, subscription, message);
     }
 
     /** Caller holds this connection's lock when there is more than one event loop. */
-    private boolean deliverLocked(Connection producer, Subscription subscription, ByteBuffer args, int subjectOffset,
-                                  int subjectLength, int replyOffset, int replyLength, ByteBuffer payload,
-                                  int payloadOffset, int headerLength, int totalLength, MessageRouter.Sizes sizes) {
+    private boolean deliverLocked(Connection producer, Subscription subscription, PublishedMessage message) {
         if (closed) {
             return false;
         }
@@ -581,24 +569,25 @@ public final class ClientConnection extends Connection implements ProtocolHandle
         if (security.deliveryFilter || security.permissions() != null) {
             PermissionChecker checker = security.permissions();
             if (checker != null) {
-                if (security.deliveryFilter && checker.deniesDelivery(string(args, subjectOffset, subjectLength))) {
+                if (security.deliveryFilter && checker.deniesDelivery(
+                        string(message.arguments(), message.subjectOffset(), message.subjectLength()))) {
                     return false;
                 }
                 ResponsePermission responses = checker.responses();
-                if (responses != null && replyLength > 0) {
-                    security.grantReply(args, replyOffset, replyLength, responses);
+                if (responses != null && message.replyLength() > 0) {
+                    security.grantReply(message.arguments(), message.replyOffset(), message.replyLength(), responses);
                 }
             }
         }
         subscription.delivered++;
+        int headerLength = message.headerLength();
         boolean asHeaders = headerLength > 0 && headers;
         int skip = asHeaders ? 0 : headerLength;
-        int size = totalLength - skip;
-        ProtocolWriter.message(out, asHeaders, args, subjectOffset, subjectLength, subscription.sidField(),
-                replyOffset, replyLength, payload, payloadOffset, headerLength, skip, size, sizes);
+        int size = message.totalLength() - skip;
+        ProtocolWriter.message(out, asHeaders, message, subscription.sidField(), skip, size);
         if (trace != null) {
-            trace.sentMessage(asHeaders, args, subjectOffset, subjectLength, subscription.sid(), replyOffset,
-                    replyLength, headerLength, size);
+            trace.sentMessage(asHeaders, message.arguments(), message.subjectOffset(), message.subjectLength(),
+                    subscription.sid(), message.replyOffset(), message.replyLength(), headerLength, size);
         }
         outMsgs++;
         outBytes += size;
@@ -613,8 +602,8 @@ public final class ClientConnection extends Connection implements ProtocolHandle
     void deliverSystem(Subscription subscription, ByteBuffer subject, ByteBuffer payload) {
         channel.execute(() -> {
             int length = payload.remaining();
-            if (deliver(this, subscription, subject, 0, subject.remaining(), 0, 0, payload, 0, 0, length,
-                    MessageRouter.Sizes.COMPUTED)) {
+            if (deliver(this, subscription, new PublishedMessage().set(subject, 0, subject.remaining(), 0, 0, payload, 0,
+                    0, length))) {
                 loop.outMsgs++;
                 loop.outBytes += length;
             }

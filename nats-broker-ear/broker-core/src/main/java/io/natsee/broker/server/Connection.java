@@ -1,11 +1,11 @@
 package io.natsee.broker.server;
 
+import io.natsee.broker.protocol.PublishedMessage;
 import io.natsee.broker.subject.Subscriber;
 import io.natsee.broker.subject.Subscription;
 import io.natsee.broker.trace.ProtocolTrace;
 import io.natsee.broker.transport.ChannelListener;
 import io.natsee.broker.transport.TransportChannel;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -78,19 +78,14 @@ public abstract class Connection implements ChannelListener, Subscriber {
      * Queues one message for this connection, in its protocol's form. Returns whether it was
      * queued. Called on the publisher's event loop; takes this connection's lock when needed.
      */
-    protected abstract boolean deliver(Connection producer, Subscription subscription, ByteBuffer args,
-                                       int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                                       ByteBuffer payload, int payloadOffset, int headerLength, int totalLength,
-                                       MessageRouter.Sizes sizes);
+    protected abstract boolean deliver(Connection producer, Subscription subscription, PublishedMessage message);
 
     /**
      * Queues one message for the server at the other end of this route, naming the queue groups
      * it was picked for (none: plain interest only). Only routes override this; called on the
      * publisher's event loop.
      */
-    protected boolean forward(Connection producer, ByteBuffer args, int subjectOffset, int subjectLength,
-                              int replyOffset, int replyLength, byte[][] queues, int queueCount,
-                              ByteBuffer payload, int payloadOffset, int headerLength, int totalLength) {
+    protected boolean forward(Connection producer, PublishedMessage message, byte[][] queues, int queueCount) {
         return false;
     }
 

@@ -13,8 +13,6 @@ final class LoopContext {
 
     final int index;
     final MatchCache matchCache;
-    /** The size fields of the message being routed on this loop. */
-    final MessageRouter.Sizes sizes = new MessageRouter.Sizes();
     /** The routes the message being routed on this loop goes to. */
     final RouteTargets routeTargets = new RouteTargets();
     private Connection[] touched = new Connection[64];

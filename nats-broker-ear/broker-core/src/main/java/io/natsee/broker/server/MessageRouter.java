@@ -1,8 +1,8 @@
 package io.natsee.broker.server;
 
+import io.natsee.broker.protocol.PublishedMessage;
 import io.natsee.broker.subject.MatchResult;
 import io.natsee.broker.subject.Subscription;
-import java.nio.ByteBuffer;
 
 /**
  * Delivers one published message to what its subject matched: every plain subscription, and one
@@ -17,24 +17,8 @@ public final class MessageRouter {
     private MessageRouter() {
     }
 
-    /**
-     * Where the size fields of the message being routed are in its arguments buffer, as the
-     * client wrote them; a length of 0 means "format the number". One per event loop, reused.
-     */
-    public static final class Sizes {
-        /** Sizes that are always formatted (messages the server makes itself and routed ones). */
-        public static final Sizes COMPUTED = new Sizes();
-
-        int sizeOffset;
-        int sizeLength;
-        int headerSizeOffset;
-        int headerSizeLength;
-    }
-
     /** Returns the number of deliveries made (a route counts once). Runs on the publisher's event loop. */
-    static int route(LoopContext loop, Connection publisher, MatchResult match,
-                     ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                     ByteBuffer payload, int payloadOffset, int headerLength, int totalLength, Sizes sizes) {
+    static int route(LoopContext loop, Connection publisher, MatchResult match, PublishedMessage message) {
         int delivered = 0;
         boolean noEcho = publisher.noEcho();
         RouteTargets routes = null;
@@ -50,8 +34,7 @@ public final class MessageRouter {
             if (noEcho && target == publisher) {
                 continue;
             }
-            if (target.deliver(publisher, subscription, args, subjectOffset, subjectLength, replyOffset, replyLength,
-                    payload, payloadOffset, headerLength, totalLength, sizes)) {
+            if (target.deliver(publisher, subscription, message)) {
                 delivered++;
             }
         }
@@ -72,8 +55,7 @@ public final class MessageRouter {
                 if (noEcho && target == publisher) {
                     continue;
                 }
-                if (target.deliver(publisher, subscription, args, subjectOffset, subjectLength, replyOffset,
-                        replyLength, payload, payloadOffset, headerLength, totalLength, sizes)) {
+                if (target.deliver(publisher, subscription, message)) {
                     delivered++;
                     done = true;
                     break;
@@ -88,15 +70,14 @@ public final class MessageRouter {
         }
         if (routes != null) {
             for (int i = 0; i < routes.count(); i++) {
-                if (routes.route(i).forward(publisher, args, subjectOffset, subjectLength, replyOffset, replyLength,
-                        routes.queues(i), routes.queueCount(i), payload, payloadOffset, headerLength, totalLength)) {
+                if (routes.route(i).forward(publisher, message, routes.queues(i), routes.queueCount(i))) {
                     delivered++;
                 }
             }
             routes.clear();
         }
         loop.outMsgs += delivered;
-        loop.outBytes += (long) delivered * totalLength;
+        loop.outBytes += (long) delivered * message.totalLength();
         return delivered;
     }
 
@@ -104,20 +85,16 @@ public final class MessageRouter {
      * Delivers a message that came from a route to local clients only: every plain subscription,
      * and one local member of each queue group the route named. Returns the number of deliveries.
      */
-    public static int routeFromRoute(Connection route, ByteBuffer args, int subjectOffset, int subjectLength,
-                                     int replyOffset, int replyLength, String[] queues, int queueCount,
-                                     ByteBuffer payload, int payloadOffset, int headerLength, int totalLength) {
+    public static int routeFromRoute(Connection route, PublishedMessage message, String[] queues, int queueCount) {
         LoopContext loop = route.loop;
-        MatchResult match = loop.matchCache.match(args, subjectOffset, subjectLength).result();
+        MatchResult match = loop.matchCache.match(message.arguments(), message.subjectOffset(), message.subjectLength()).result();
         int delivered = 0;
-        Sizes sizes = Sizes.COMPUTED;
         for (Subscription subscription : match.plain()) {
             Connection target = (Connection) subscription.owner();
             if (target.route) {
                 continue;
             }
-            if (target.deliver(route, subscription, args, subjectOffset, subjectLength, replyOffset, replyLength,
-                    payload, payloadOffset, headerLength, totalLength, sizes)) {
+            if (target.deliver(route, subscription, message)) {
                 delivered++;
             }
         }
@@ -134,8 +111,7 @@ public final class MessageRouter {
                     if (target.route) {
                         continue;
                     }
-                    if (target.deliver(route, subscription, args, subjectOffset, subjectLength, replyOffset,
-                            replyLength, payload, payloadOffset, headerLength, totalLength, sizes)) {
+                    if (target.deliver(route, subscription, message)) {
                         delivered++;
                         break;
                     }
@@ -143,7 +119,7 @@ public final class MessageRouter {
             }
         }
         loop.outMsgs += delivered;
-        loop.outBytes += (long) delivered * totalLength;
+        loop.outBytes += (long) delivered * message.totalLength();
         return delivered;
     }
 

@@ -1,5 +1,6 @@
 package io.natsee.broker.server;
 
+import io.natsee.broker.protocol.PublishedMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -29,35 +30,37 @@ public final class ProtocolWriter {
     /**
      * Writes {@code MSG <subject> <sid> [reply] <size>} or, with {@code asHeaders},
      * {@code HMSG <subject> <sid> [reply] <#hdr> <#total>}, then the payload; {@code skip} bytes
-     * of header are left out (for a client that did not declare headers). The sizes are copied as
-     * the publisher wrote them when {@code sizes} knows where they are, as nats-server does.
+     * of header are left out (for a client that did not declare headers), {@code size} bytes are
+     * written. The sizes are copied as the publisher wrote them when the message knows where they
+     * are, as nats-server does.
      */
-    static void message(OutboundBuffer out, boolean asHeaders, ByteBuffer args, int subjectOffset, int subjectLength,
-                        byte[] sidField, int replyOffset, int replyLength, ByteBuffer payload, int payloadOffset,
-                        int headerLength, int skip, int size, MessageRouter.Sizes sizes) {
+    static void message(OutboundBuffer out, boolean asHeaders, PublishedMessage m, byte[] sidField, int skip, int size) {
+        ByteBuffer args = m.arguments();
+        int subjectLength = m.subjectLength();
+        int replyLength = m.replyLength();
         out.reserve(5 + subjectLength + sidField.length + replyLength + 1 + 24 + size + 2);
         out.put(asHeaders ? HMSG : MSG);
-        out.put(args, subjectOffset, subjectLength);
+        out.put(args, m.subjectOffset(), subjectLength);
         out.put(sidField);
         if (replyLength > 0) {
-            out.put(args, replyOffset, replyLength);
+            out.put(args, m.replyOffset(), replyLength);
             out.put((byte) ' ');
         }
         if (asHeaders) {
-            if (sizes.headerSizeLength > 0) {
-                out.put(args, sizes.headerSizeOffset, sizes.headerSizeLength);
+            if (m.headerSizeFieldLength() > 0) {
+                out.put(args, m.headerSizeFieldOffset(), m.headerSizeFieldLength());
             } else {
-                out.putDecimal(headerLength);
+                out.putDecimal(m.headerLength());
             }
             out.put((byte) ' ');
         }
-        if (skip == 0 && sizes.sizeLength > 0) {
-            out.put(args, sizes.sizeOffset, sizes.sizeLength);
+        if (skip == 0 && m.sizeFieldLength() > 0) {
+            out.put(args, m.sizeFieldOffset(), m.sizeFieldLength());
         } else {
             out.putDecimal(size);
         }
         out.put(CRLF);
-        out.put(payload, payloadOffset + skip, size);
+        out.put(m.payload(), m.payloadOffset() + skip, size);
         out.put(CRLF);
     }
 
@@ -67,10 +70,15 @@ public final class ProtocolWriter {
      * {@code RMSG <account> <subject> | <queue...> <size>}; with headers the verb is HMSG and the
      * header size comes before the total.
      */
-    public static void routedMessage(OutboundBuffer out, byte[] account, ByteBuffer args, int subjectOffset,
-                                     int subjectLength, int replyOffset, int replyLength, byte[][] queues,
-                                     int queueCount, ByteBuffer payload, int payloadOffset, int headerLength,
-                                     int totalLength) {
+    public static void routedMessage(OutboundBuffer out, byte[] account, PublishedMessage m, byte[][] queues,
+                                     int queueCount) {
+        ByteBuffer args = m.arguments();
+        int subjectOffset = m.subjectOffset();
+        int subjectLength = m.subjectLength();
+        int replyOffset = m.replyOffset();
+        int replyLength = m.replyLength();
+        int headerLength = m.headerLength();
+        int totalLength = m.totalLength();
         int queueBytes = 0;
         for (int i = 0; i < queueCount; i++) {
             queueBytes += queues[i].length + 1;
@@ -105,7 +113,7 @@ public final class ProtocolWriter {
         }
         out.putDecimal(totalLength);
         out.put(CRLF);
-        out.put(payload, payloadOffset, totalLength);
+        out.put(m.payload(), m.payloadOffset(), totalLength);
         out.put(CRLF);
     }
 

@@ -1,6 +1,7 @@
 package io.natsee.broker.trace;
 
 import io.natsee.broker.protocol.ProtocolHandler;
+import io.natsee.broker.protocol.PublishedMessage;
 import java.nio.ByteBuffer;
 
 /**
@@ -34,23 +35,19 @@ public final class TracingProtocolHandler implements ProtocolHandler {
     }
 
     @Override
-    public void onPub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                      ByteBuffer payload, int payloadOffset, int payloadLength) {
-        trace.received(publishLine("PUB ", args, subjectOffset, subjectLength, replyOffset, replyLength)
-                .append(payloadLength).toString());
-        trace.receivedPayload(payload, payloadOffset, payloadLength);
-        target.onPub(args, subjectOffset, subjectLength, replyOffset, replyLength, payload, payloadOffset,
-                payloadLength);
+    public void onPub(PublishedMessage m) {
+        trace.received(publishLine("PUB ", m.arguments(), m.subjectOffset(), m.subjectLength(), m.replyOffset(),
+                m.replyLength()).append(m.totalLength()).toString());
+        trace.receivedPayload(m.payload(), m.payloadOffset(), m.totalLength());
+        target.onPub(m);
     }
 
     @Override
-    public void onHpub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                       ByteBuffer message, int messageOffset, int headerLength, int totalLength) {
-        trace.received(publishLine("HPUB ", args, subjectOffset, subjectLength, replyOffset, replyLength)
-                .append(headerLength).append(' ').append(totalLength).toString());
-        trace.receivedPayload(message, messageOffset, totalLength);
-        target.onHpub(args, subjectOffset, subjectLength, replyOffset, replyLength, message, messageOffset,
-                headerLength, totalLength);
+    public void onHpub(PublishedMessage m) {
+        trace.received(publishLine("HPUB ", m.arguments(), m.subjectOffset(), m.subjectLength(), m.replyOffset(),
+                m.replyLength()).append(m.headerLength()).append(' ').append(m.totalLength()).toString());
+        trace.receivedPayload(m.payload(), m.payloadOffset(), m.totalLength());
+        target.onHpub(m);
     }
 
     @Override

@@ -195,8 +195,15 @@ class ProtocolParserFuzzTest {
         }
 
         @Override
-        public void onPub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                          ByteBuffer payload, int payloadOffset, int payloadLength) {
+        public void onPub(PublishedMessage m) {
+            ByteBuffer args = m.arguments();
+            int subjectOffset = m.subjectOffset();
+            int subjectLength = m.subjectLength();
+            int replyOffset = m.replyOffset();
+            int replyLength = m.replyLength();
+            ByteBuffer payload = m.payload();
+            int payloadOffset = m.payloadOffset();
+            int payloadLength = m.totalLength();
             if (payloadLength > maxPayload) {
                 throw new AssertionError("payload of " + payloadLength + " over max_payload " + maxPayload);
             }
@@ -206,8 +213,16 @@ class ProtocolParserFuzzTest {
         }
 
         @Override
-        public void onHpub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                           ByteBuffer message, int messageOffset, int headerLength, int totalLength) {
+        public void onHpub(PublishedMessage m) {
+            ByteBuffer args = m.arguments();
+            int subjectOffset = m.subjectOffset();
+            int subjectLength = m.subjectLength();
+            int replyOffset = m.replyOffset();
+            int replyLength = m.replyLength();
+            ByteBuffer message = m.payload();
+            int messageOffset = m.payloadOffset();
+            int headerLength = m.headerLength();
+            int totalLength = m.totalLength();
             if (totalLength > maxPayload || headerLength < 0 || headerLength > totalLength) {
                 throw new AssertionError("HPUB sizes " + headerLength + "/" + totalLength + ", max_payload " + maxPayload);
             }

@@ -45,8 +45,15 @@ final class RecordingHandler implements ProtocolHandler {
     }
 
     @Override
-    public void onPub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                      ByteBuffer payload, int payloadOffset, int payloadLength) {
+    public void onPub(PublishedMessage m) {
+        ByteBuffer args = m.arguments();
+        int subjectOffset = m.subjectOffset();
+        int subjectLength = m.subjectLength();
+        int replyOffset = m.replyOffset();
+        int replyLength = m.replyLength();
+        ByteBuffer payload = m.payload();
+        int payloadOffset = m.payloadOffset();
+        int payloadLength = m.totalLength();
         observe(args);
         observe(payload);
         record("PUB " + text(args, subjectOffset, subjectLength) + " " + optional(args, replyOffset, replyLength)
@@ -54,8 +61,16 @@ final class RecordingHandler implements ProtocolHandler {
     }
 
     @Override
-    public void onHpub(ByteBuffer args, int subjectOffset, int subjectLength, int replyOffset, int replyLength,
-                       ByteBuffer message, int messageOffset, int headerLength, int totalLength) {
+    public void onHpub(PublishedMessage m) {
+        ByteBuffer args = m.arguments();
+        int subjectOffset = m.subjectOffset();
+        int subjectLength = m.subjectLength();
+        int replyOffset = m.replyOffset();
+        int replyLength = m.replyLength();
+        ByteBuffer message = m.payload();
+        int messageOffset = m.payloadOffset();
+        int headerLength = m.headerLength();
+        int totalLength = m.totalLength();
         observe(args);
         observe(message);
         record("HPUB " + text(args, subjectOffset, subjectLength) + " " + optional(args, replyOffset, replyLength)
