@@ -98,29 +98,13 @@ public class ProtocolParserBenchmark {
 
         @Override
         public void onPub(PublishedMessage m) {
-            ByteBuffer args = m.arguments();
-            int subjectOffset = m.subjectOffset();
-            int subjectLength = m.subjectLength();
-            int replyOffset = m.replyOffset();
-            int replyLength = m.replyLength();
-            ByteBuffer payload = m.payload();
-            int payloadOffset = m.payloadOffset();
-            int payloadLength = m.totalLength();
             count++;
-            blackhole.consume(args.get(subjectOffset) + subjectLength + payloadLength + payload.get(payloadOffset));
+            blackhole.consume(m.arguments().get(m.subjectOffset()) + m.subjectLength() + m.totalLength()
+                    + m.payload().get(m.payloadOffset()));
         }
 
         @Override
         public void onHpub(PublishedMessage m) {
-            ByteBuffer args = m.arguments();
-            int subjectOffset = m.subjectOffset();
-            int subjectLength = m.subjectLength();
-            int replyOffset = m.replyOffset();
-            int replyLength = m.replyLength();
-            ByteBuffer message = m.payload();
-            int messageOffset = m.payloadOffset();
-            int headerLength = m.headerLength();
-            int totalLength = m.totalLength();
             count++;
         }
 

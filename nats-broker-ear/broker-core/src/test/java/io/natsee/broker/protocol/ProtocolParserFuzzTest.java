@@ -196,39 +196,24 @@ class ProtocolParserFuzzTest {
 
         @Override
         public void onPub(PublishedMessage m) {
-            ByteBuffer args = m.arguments();
-            int subjectOffset = m.subjectOffset();
-            int subjectLength = m.subjectLength();
-            int replyOffset = m.replyOffset();
-            int replyLength = m.replyLength();
-            ByteBuffer payload = m.payload();
-            int payloadOffset = m.payloadOffset();
-            int payloadLength = m.totalLength();
-            if (payloadLength > maxPayload) {
-                throw new AssertionError("payload of " + payloadLength + " over max_payload " + maxPayload);
+            if (m.totalLength() > maxPayload) {
+                throw new AssertionError("payload of " + m.totalLength() + " over max_payload " + maxPayload);
             }
-            events.add("PUB[" + field(args, subjectOffset, subjectLength, "subject", true) + "|"
-                    + field(args, replyOffset, replyLength, "reply", false) + "|"
-                    + slice(payload, payloadOffset, payloadLength, "payload") + "]");
+            events.add("PUB[" + field(m.arguments(), m.subjectOffset(), m.subjectLength(), "subject", true) + "|"
+                    + field(m.arguments(), m.replyOffset(), m.replyLength(), "reply", false) + "|"
+                    + slice(m.payload(), m.payloadOffset(), m.totalLength(), "payload") + "]");
         }
 
         @Override
         public void onHpub(PublishedMessage m) {
-            ByteBuffer args = m.arguments();
-            int subjectOffset = m.subjectOffset();
-            int subjectLength = m.subjectLength();
-            int replyOffset = m.replyOffset();
-            int replyLength = m.replyLength();
-            ByteBuffer message = m.payload();
-            int messageOffset = m.payloadOffset();
             int headerLength = m.headerLength();
             int totalLength = m.totalLength();
             if (totalLength > maxPayload || headerLength < 0 || headerLength > totalLength) {
                 throw new AssertionError("HPUB sizes " + headerLength + "/" + totalLength + ", max_payload " + maxPayload);
             }
-            events.add("HPUB[" + field(args, subjectOffset, subjectLength, "subject", true) + "|"
-                    + field(args, replyOffset, replyLength, "reply", false) + "|" + headerLength + "|"
-                    + slice(message, messageOffset, totalLength, "message") + "]");
+            events.add("HPUB[" + field(m.arguments(), m.subjectOffset(), m.subjectLength(), "subject", true) + "|"
+                    + field(m.arguments(), m.replyOffset(), m.replyLength(), "reply", false) + "|" + headerLength + "|"
+                    + slice(m.payload(), m.payloadOffset(), totalLength, "message") + "]");
         }
 
         @Override

@@ -47,36 +47,23 @@ final class RecordingHandler implements ProtocolHandler {
     @Override
     public void onPub(PublishedMessage m) {
         ByteBuffer args = m.arguments();
-        int subjectOffset = m.subjectOffset();
-        int subjectLength = m.subjectLength();
-        int replyOffset = m.replyOffset();
-        int replyLength = m.replyLength();
-        ByteBuffer payload = m.payload();
-        int payloadOffset = m.payloadOffset();
-        int payloadLength = m.totalLength();
         observe(args);
-        observe(payload);
-        record("PUB " + text(args, subjectOffset, subjectLength) + " " + optional(args, replyOffset, replyLength)
-                + " " + payloadLength + " [" + text(payload, payloadOffset, payloadLength) + "]");
+        observe(m.payload());
+        record("PUB " + text(args, m.subjectOffset(), m.subjectLength()) + " " + optional(args, m.replyOffset(), m.replyLength())
+                + " " + m.totalLength() + " [" + text(m.payload(), m.payloadOffset(), m.totalLength()) + "]");
     }
 
     @Override
     public void onHpub(PublishedMessage m) {
         ByteBuffer args = m.arguments();
-        int subjectOffset = m.subjectOffset();
-        int subjectLength = m.subjectLength();
-        int replyOffset = m.replyOffset();
-        int replyLength = m.replyLength();
         ByteBuffer message = m.payload();
-        int messageOffset = m.payloadOffset();
         int headerLength = m.headerLength();
-        int totalLength = m.totalLength();
         observe(args);
         observe(message);
-        record("HPUB " + text(args, subjectOffset, subjectLength) + " " + optional(args, replyOffset, replyLength)
-                + " " + headerLength + " " + totalLength
-                + " [" + text(message, messageOffset, headerLength) + "]"
-                + "[" + text(message, messageOffset + headerLength, totalLength - headerLength) + "]");
+        record("HPUB " + text(args, m.subjectOffset(), m.subjectLength()) + " " + optional(args, m.replyOffset(), m.replyLength())
+                + " " + headerLength + " " + m.totalLength()
+                + " [" + text(message, m.payloadOffset(), headerLength) + "]"
+                + "[" + text(message, m.payloadOffset() + headerLength, m.totalLength() - headerLength) + "]");
     }
 
     @Override
