@@ -29,6 +29,7 @@ public final class MatchCache {
 
     private final SubjectTrie trie;
     private final boolean enabled;
+    /** Each slot's entry's key, beside the hashes so that a probe reads no entry until it matches. */
     private final byte[][] keys = new byte[SLOTS][];
     private final int[] hashes = new int[SLOTS];
     private final SubjectMatch[] entries = new SubjectMatch[SLOTS];
