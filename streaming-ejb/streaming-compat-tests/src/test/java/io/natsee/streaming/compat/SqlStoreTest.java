@@ -94,6 +94,16 @@ class SqlStoreTest {
                 }, new SubscriptionOptions.Builder().durableName("D").deliverAllAvailable().manualAcks()
                         .maxInFlight(1).ackWait(Duration.ofSeconds(30)).build());
                 awaitSize(received, 6);
+                // Acks are fire-and-forget: wait until the server took the sixth (order-7 sent, only it
+                // pending) before closing the durable, whose close request travels on another subject.
+                Monitor monitor = new Monitor(http);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                Monitor.Answer subs = monitor.get("/streaming/channelsz?channel=sql.orders&subs=1");
+                while ((subs.number("last_sent") != 7 || subs.number("pending_count") != 1) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                    subs = monitor.get("/streaming/channelsz?channel=sql.orders&subs=1");
+                }
+                assertEquals(1, subs.number("pending_count"), subs.body());
                 durable.close();
                 assertEquals(10, new Monitor(http).get("/streaming/channelsz?channel=sql.orders").number("msgs"));
             }
