@@ -123,8 +123,20 @@ class ServerOperationsIT {
         Path config = Files.writeString(directory.resolve("server.conf"), "lame_duck_grace_period: \"1s\"\n");
         Process server = start(false, List.of("-XX:StartFlightRecording:filename=" + directory.resolve("recording.jfr")),
                 "-c", config.toString(), "-a", "127.0.0.1", "-p", "-1", "-l", log.toString());
-        awaitPort(server, log);
+        int port = awaitPort(server, log);
         // What the variable prevents: HotSpot's thread samples arrive as SIGUSR2 and nothing else stops it.
+        // The recording samples threads running Java code: a client keeps the event loop busy until then.
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try (java.net.Socket busy = new java.net.Socket("127.0.0.1", port)) {
+            java.io.OutputStream out = busy.getOutputStream();
+            byte[] pings = "PING\r\n".repeat(64).getBytes(StandardCharsets.US_ASCII);
+            while (server.isAlive() && System.nanoTime() < deadline) {
+                out.write(pings);
+                Thread.sleep(1);
+            }
+        } catch (java.io.IOException closedByTheServer) {
+            // lame duck mode or shutdown closed it: what the test waits for
+        }
         assertTrue(server.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS), Files.readString(log));
         String written = Files.readString(log);
         assertTrue(written.contains("[WRN] SIGUSR2 (lame duck mode) is also this JVM's thread suspend signal"), written);
