@@ -50,8 +50,6 @@ public final class SystemRequests {
     }
 
     private final MonitorService monitor;
-    private final MonitorJson json = new MonitorJson();
-    private final ObjectMapper options = new ObjectMapper();
 
     public SystemRequests(MonitorService monitor) {
         this.monitor = monitor;
@@ -80,7 +78,7 @@ public final class SystemRequests {
         }
         try {
             return switch (endpoint) {
-                case "STATSZ" -> new Answer("statsz", json.compact(statsz()));
+                case "STATSZ" -> new Answer("statsz", Json.MONITOR.compact(statsz()));
                 case "VARZ" -> data(monitor.varz());
                 case "CONNZ" -> data(monitor.connz(ConnzQuery.parse(parameters::get)));
                 case "SUBSZ" -> data(monitor.subsz(SubszQuery.parse(parameters::get)));
@@ -95,11 +93,11 @@ public final class SystemRequests {
     }
 
     private Answer data(Object value) {
-        return new Answer("data", json.compact(value));
+        return new Answer("data", Json.MONITOR.compact(value));
     }
 
     private Answer error(int code, String description) {
-        return new Answer("error", json.compact(new Error(code, description)));
+        return new Answer("error", Json.MONITOR.compact(new Error(code, description)));
     }
 
     private Statsz statsz() {
@@ -119,7 +117,7 @@ public final class SystemRequests {
         if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
             return parameters;
         }
-        JsonNode tree = options.readTree(body);
+        JsonNode tree = Json.OPTIONS.readTree(body);
         if (tree == null || !tree.isObject()) {
             return parameters;
         }
@@ -150,5 +148,11 @@ public final class SystemRequests {
             }
         });
         return parameters;
+    }
+
+    /** Jackson's data binding, loaded with the first request rather than with every server. */
+    private static final class Json {
+        static final MonitorJson MONITOR = new MonitorJson();
+        static final ObjectMapper OPTIONS = new ObjectMapper();
     }
 }

@@ -1,6 +1,5 @@
 package io.natsee.broker.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.natsee.broker.auth.PermissionChecker;
 import io.natsee.broker.auth.ResponsePermission;
 import io.natsee.broker.monitor.ConnectionSnapshot;
@@ -18,7 +17,6 @@ import io.natsee.broker.tls.GoTlsNames;
 import io.natsee.broker.trace.TracingProtocolHandler;
 import io.natsee.broker.transport.TlsSession;
 import io.natsee.broker.transport.TransportChannel;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -164,13 +162,8 @@ public final class ClientConnection extends Connection implements ProtocolHandle
     public void onConnect(ByteBuffer buffer, int offset, int length) {
         byte[] bytes = new byte[length];
         buffer.get(offset, bytes, 0, length);
-        JsonNode connect;
-        try {
-            connect = server.json.readTree(bytes);
-        } catch (IOException e) {
-            connect = null;
-        }
-        if (connect == null || !connect.isObject()) {
+        ConnectFields connect = ConnectFields.parse(bytes);
+        if (connect == null) {
             close(CloseReason.PROTOCOL_VIOLATION, null);
             return;
         }

@@ -1,6 +1,5 @@
 package io.natsee.broker.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.natsee.broker.auth.Authenticator;
 import io.natsee.broker.auth.PermissionChecker;
 import io.natsee.broker.auth.Permissions;
@@ -73,7 +72,7 @@ final class ClientSecurity {
     }
 
     /** Checks the CONNECT's credentials when authentication is required; false when they fail. */
-    boolean authorize(JsonNode connect) {
+    boolean authorize(ConnectFields connect) {
         Authenticator authenticator = server.authenticator();
         if (!authenticator.required()) {
             authenticated = true;
@@ -168,8 +167,7 @@ final class ClientSecurity {
                 + (queue == null ? "" : " using queue \"" + queue + "\"");
     }
 
-    private static String text(JsonNode connect, String field) {
-        JsonNode value = connect.get(field);
-        return value == null || value.isNull() ? null : value.asText();
+    private static String text(ConnectFields connect, String field) {
+        return connect.textOrNull(field);
     }
 }

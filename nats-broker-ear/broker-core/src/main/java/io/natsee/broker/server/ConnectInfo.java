@@ -1,7 +1,5 @@
 package io.natsee.broker.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
  * What a client's CONNECT says about it, with nats-server's defaults for fields it left out
  * (verbose and pedantic on, echo on, no headers). {@code identity} is who the CONNECT says the
@@ -16,27 +14,27 @@ record ConnectInfo(boolean verbose, boolean pedantic, boolean echo, boolean head
     /** The options of a client that has not sent CONNECT yet. */
     static final ConnectInfo NONE = new ConnectInfo(true, true, true, false, false, 0, "", "", "", "", "");
 
-    static ConnectInfo from(JsonNode connect) {
-        return new ConnectInfo(connect.path("verbose").asBoolean(true), connect.path("pedantic").asBoolean(true),
-                connect.path("echo").asBoolean(true), connect.path("headers").asBoolean(false),
-                connect.path("no_responders").asBoolean(false), connect.path("protocol").asInt(0),
-                connect.path("name").asText(""), connect.path("lang").asText(""),
-                connect.path("version").asText(""), connect.path("user").asText(""), monitoredIdentity(connect));
+    static ConnectInfo from(ConnectFields connect) {
+        return new ConnectInfo(connect.bool("verbose", true), connect.bool("pedantic", true),
+                connect.bool("echo", true), connect.bool("headers", false),
+                connect.bool("no_responders", false), connect.integer("protocol", 0),
+                connect.text("name", ""), connect.text("lang", ""),
+                connect.text("version", ""), connect.text("user", ""), monitoredIdentity(connect));
     }
 
     /**
      * nats-server's {@code getRawAuthUser}: the CONNECT's NKey, else its user; a token is shown
      * as {@value #REDACTED} (nats-server shows the token itself, which is a secret).
      */
-    private static String monitoredIdentity(JsonNode connect) {
-        String nkey = connect.path("nkey").asText("");
+    private static String monitoredIdentity(ConnectFields connect) {
+        String nkey = connect.text("nkey", "");
         if (!nkey.isEmpty()) {
             return nkey;
         }
-        String user = connect.path("user").asText("");
+        String user = connect.text("user", "");
         if (!user.isEmpty()) {
             return user;
         }
-        return connect.path("auth_token").asText("").isEmpty() ? "" : REDACTED;
+        return connect.text("auth_token", "").isEmpty() ? "" : REDACTED;
     }
 }

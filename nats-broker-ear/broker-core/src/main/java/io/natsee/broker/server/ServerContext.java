@@ -1,7 +1,6 @@
 package io.natsee.broker.server;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natsee.broker.BrokerDefaults;
 import io.natsee.broker.BrokerOptions;
 import io.natsee.broker.BrokerStatistics;
@@ -31,7 +30,6 @@ public final class ServerContext implements ChannelAcceptor {
     final SubjectTrie trie;
     final Interest interest;
     final Clock clock;
-    final ObjectMapper json = new ObjectMapper();
     private final String serverId;
     private final String serverName;
     private final LoopContext[] loops;

@@ -49,7 +49,6 @@ public final class SystemEvents {
     private static final String ACCOUNT = "$G";
 
     private final ServerContext server;
-    private final ObjectMapper json;
     private final AtomicLong sequence = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
     private final String idPrefix;
@@ -61,7 +60,6 @@ public final class SystemEvents {
 
     SystemEvents(ServerContext server) {
         this.server = server;
-        this.json = server.json;
         StringBuilder prefix = new StringBuilder(12);
         for (int i = 0; i < 12; i++) {
             prefix.append(BASE62[random.nextInt(BASE62.length)]);
@@ -187,7 +185,7 @@ public final class SystemEvents {
             return false;
         }
         SystemRequests.Answer answer = answers.answer(endpoint, body);
-        ObjectNode response = json.createObjectNode();
+        ObjectNode response = Json.MAPPER.createObjectNode();
         serverInfo(response.putObject("server"));
         response.putRawValue(answer.field(), new RawValue(new String(answer.json(), StandardCharsets.UTF_8)));
         publish(reply, response);
@@ -195,7 +193,7 @@ public final class SystemEvents {
     }
 
     private ObjectNode event(String type, Instant timestamp) {
-        ObjectNode event = json.createObjectNode();
+        ObjectNode event = Json.MAPPER.createObjectNode();
         event.put("type", type);
         event.put("id", nextId());
         event.put("timestamp", GoFormats.rfc3339Nano(timestamp));
@@ -216,7 +214,7 @@ public final class SystemEvents {
 
     /** nats-server's {@code ClientInfo}: empty strings and a zero round trip left out. */
     private ObjectNode client(ConnectionSnapshot connection) {
-        ObjectNode client = json.createObjectNode();
+        ObjectNode client = Json.MAPPER.createObjectNode();
         client.put("start", GoFormats.rfc3339Nano(connection.start()));
         client.put("host", connection.ip());
         client.put("id", connection.cid());
@@ -237,7 +235,7 @@ public final class SystemEvents {
     }
 
     private ObjectNode route(long rid, String remoteId, String ip, int port, boolean solicited) {
-        ObjectNode route = json.createObjectNode();
+        ObjectNode route = Json.MAPPER.createObjectNode();
         route.put("rid", rid);
         route.put("remote_id", remoteId);
         route.put("ip", ip);
@@ -247,7 +245,7 @@ public final class SystemEvents {
     }
 
     private ObjectNode stats(long msgs, long bytes) {
-        ObjectNode stats = json.createObjectNode();
+        ObjectNode stats = Json.MAPPER.createObjectNode();
         stats.put("msgs", msgs);
         stats.put("bytes", bytes);
         return stats;
@@ -281,7 +279,7 @@ public final class SystemEvents {
         }
         byte[] payload;
         try {
-            payload = json.writeValueAsBytes(event);
+            payload = Json.MAPPER.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write advisory " + subject, e);
         }
@@ -308,5 +306,10 @@ public final class SystemEvents {
         } catch (RejectedExecutionException closing) {
             LOG.log(System.Logger.Level.DEBUG, "advisory not delivered to a closing event loop");
         }
+    }
+
+    /** Jackson's data binding, loaded with the first event rather than with every server. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 }

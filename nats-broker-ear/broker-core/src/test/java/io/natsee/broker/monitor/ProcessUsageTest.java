@@ -61,4 +61,17 @@ class ProcessUsageTest {
         wall.addAndGet(SECOND);
         assertEquals(33.3, usage.cpuPercent());
     }
+
+    @Test
+    void cpuOfThisProcessIsSeenAfterASecondOfWork() {
+        ProcessUsage usage = new ProcessUsage();
+        long start = System.nanoTime();
+        long sink = 0;
+        while (System.nanoTime() - start < SECOND + SECOND / 10) {
+            sink += Long.numberOfTrailingZeros(sink + System.nanoTime());
+        }
+        double percent = usage.cpuPercent();
+        assertTrue(percent > 0.0 && percent <= 100.0 * Runtime.getRuntime().availableProcessors() + 50,
+                "a busy thread's second: " + percent + "% (" + sink + ")");
+    }
 }

@@ -38,6 +38,8 @@ public final class Main {
     private static final String NAME = "natsee-server";
     private static final Map<String, String> SIGNAL_NAMES = Map.of("TERM", "terminated", "INT", "interrupt");
 
+    private static final String NETTY_JFR = "io.netty.jfr.enabled";
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -48,6 +50,12 @@ public final class Main {
 
     /** Runs the server until it is signalled to stop, then exits with the code of {@link #run}. */
     public static void main(String[] arguments) {
+        // netty's own flight-recorder events are off unless asked for: checking whether the
+        // recorder is there loads it (about 100 classes) into every server. Recordings started
+        // with jcmd or -XX:StartFlightRecording are not affected.
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
+        }
         int code = new Main(System.out, System.err).run(arguments);
         System.exit(code);
     }
