@@ -81,8 +81,8 @@ final class ClientSecurity {
         if (connect.hasNonNull("account") || connect.hasNonNull("new_account")) {
             return false;
         }
-        credentials = new Authenticator.Credentials(text(connect, "user"), text(connect, "pass"),
-                text(connect, "auth_token"), text(connect, "nkey"), text(connect, "sig"));
+        credentials = new Authenticator.Credentials(connect.textOrNull("user"), connect.textOrNull("pass"),
+                connect.textOrNull("auth_token"), connect.textOrNull("nkey"), connect.textOrNull("sig"));
         Authenticator.Result result = authenticate(authenticator);
         if (result == null) {
             return false;
@@ -165,9 +165,5 @@ final class ClientSecurity {
     static String subscriptionViolation(String subject, String queue) {
         return "Permissions Violation for Subscription to \"" + subject + "\""
                 + (queue == null ? "" : " using queue \"" + queue + "\"");
-    }
-
-    private static String text(ConnectFields connect, String field) {
-        return connect.textOrNull(field);
     }
 }
