@@ -19,8 +19,10 @@ import java.nio.charset.StandardCharsets;
  * root {@code /streaming} the container serves the reference's paths: {@code /streaming/serverz},
  * {@code storez}, {@code channelsz} ({@code subs=1}, {@code channel=}, {@code offset},
  * {@code limit}) and {@code clientsz} ({@code subs=1}, {@code client=}), the same JSON the
- * launcher's monitoring port writes; and, when an admin token is set ({@code nats.admin_token} or
- * {@code NATSEE_ADMIN_TOKEN}, as for the broker's close-connection action), the operator's
+ * launcher's monitoring port writes; {@code isFTActive} (200 while this server is the active member
+ * of an FT group, 204 otherwise, as the reference answers a load balancer's health check); and,
+ * when an admin token is set ({@code nats.admin_token} or {@code NATSEE_ADMIN_TOKEN}, as for the
+ * broker's close-connection action), the operator's
  * {@code POST /streaming/channelsz/delete?channel=} ({@link ChannelDeletion}).
  */
 @Path("/")
@@ -45,6 +47,17 @@ public class StreamingMonitorResource {
     public Response storez() throws InterruptedException {
         StreamingMonitor monitor = monitor();
         return monitor == null ? notRunning() : json(monitor.storez());
+    }
+
+    @GET
+    @Path("isFTActive")
+    public Response isFTActive() {
+        return Response.status(ftActiveStatus(lifecycle.server())).build();
+    }
+
+    /** {@code isFTActive}'s status: 200 for the active member of an FT group, 204 for a standby, any other server or none. */
+    static int ftActiveStatus(StreamingServer server) {
+        return server != null && "FT_ACTIVE".equals(server.stateName()) ? 200 : 204;
     }
 
     @GET
