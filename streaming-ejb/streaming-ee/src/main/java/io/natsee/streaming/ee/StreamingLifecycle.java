@@ -19,6 +19,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -29,6 +32,12 @@ import java.util.logging.Logger;
  * {@code ManagedThreadFactory}. Configuration: see {@link StreamingConfiguration}. A server that
  * cannot start (bad configuration, store, or no NATS server within {@code streaming.broker_wait})
  * fails the deployment with the reason.
+ *
+ * <p>In an FT group ({@code streaming.ft_group}) a server that stops by itself (its SQL lock lost,
+ * the heartbeat of an earlier active heard, its activation failed) is replaced, after
+ * {@link #STAND_BY_AGAIN_DELAY}, by a new server that stands by in the group: the reference's
+ * process exits and its supervisor starts it again; here the application stays deployed, so the
+ * member must come back by itself instead of staying closed while its serverz says FT_STANDBY.
  *
  * <p>Bean-managed transactions: the stores keep their own (the SQL store commits its batches on
  * connections from the container's pool itself), so start-up must not run inside a container
@@ -42,15 +51,63 @@ import java.util.logging.Logger;
 public class StreamingLifecycle {
 
     private static final Logger LOG = Logger.getLogger(StreamingLifecycle.class.getName());
+    /** How long an FT member that stopped by itself waits before standing by again (bounds a restart loop). */
+    static final Duration STAND_BY_AGAIN_DELAY = Duration.ofSeconds(1);
 
     @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
     private ManagedThreadFactory threadFactory;
 
     private volatile StreamingServer server;
+    private volatile boolean stopped;
 
     @PostConstruct
     void start() {
-        server = startServer(StreamingConfiguration.settings(StreamingConfiguration.read()), threadFactory);
+        serve(StreamingConfiguration.settings(StreamingConfiguration.read()), threadFactory);
+    }
+
+    /** Starts the server ({@link #startServer}); in an FT group, one that stops by itself is replaced by a new standby. */
+    void serve(StreamingConfiguration.Settings settings, ThreadFactory threads) {
+        server = startServer(settings, threads, settings.options().faultTolerant()
+                ? standByAgainOnFatal(settings, threads) : reason -> { });
+    }
+
+    /** The fatal handler of one FT member: once, on a new thread, a new member in its place after the delay. */
+    private Consumer<String> standByAgainOnFatal(StreamingConfiguration.Settings settings, ThreadFactory threads) {
+        AtomicBoolean fired = new AtomicBoolean();
+        return reason -> {
+            if (stopped || !fired.compareAndSet(false, true)) {
+                return;
+            }
+            LOG.warning(() -> "NATS Streaming server " + settings.options().clusterId() + " stopped (" + reason
+                    + "); standing by again in FT group " + settings.options().ftGroup() + " in "
+                    + STAND_BY_AGAIN_DELAY.toMillis() + " ms");
+            Thread restart = threads.newThread(() -> standByAgain(settings, threads));
+            restart.setName("streaming-ft-restart");
+            restart.setDaemon(true);
+            restart.start();
+        };
+    }
+
+    private void standByAgain(StreamingConfiguration.Settings settings, ThreadFactory threads) {
+        while (!stopped) {
+            try {
+                Thread.sleep(STAND_BY_AGAIN_DELAY.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+                try {
+                    serve(settings, threads);
+                    return;
+                } catch (IllegalStateException e) {
+                    LOG.log(Level.SEVERE, "NATS Streaming server " + settings.options().clusterId()
+                            + " cannot stand by again; trying again in " + STAND_BY_AGAIN_DELAY.toMillis() + " ms", e);
+                }
+            }
+        }
     }
 
     /**
@@ -60,9 +117,15 @@ public class StreamingLifecycle {
      * @throws IllegalStateException naming what failed; nothing is left running
      */
     static StreamingServer startServer(StreamingConfiguration.Settings settings, ThreadFactory threads) {
+        return startServer(settings, threads, reason -> { });
+    }
+
+    /** {@link #startServer(StreamingConfiguration.Settings, ThreadFactory)}, telling {@code onFatal} if the server stops by itself. */
+    static StreamingServer startServer(StreamingConfiguration.Settings settings, ThreadFactory threads, Consumer<String> onFatal) {
         StreamingOptions options = settings.options();
         awaitAccepting(options.natsUrl(), settings.brokerWait());
         StreamingServer started = new StreamingServer(options, null, threads, Clock.systemUTC());
+        started.onFatal(onFatal);
         try {
             started.start();
         } catch (IOException | RuntimeException e) {
@@ -110,8 +173,12 @@ public class StreamingLifecycle {
 
     @PreDestroy
     void stop() {
-        StreamingServer running = server;
-        server = null;
+        stopped = true;
+        StreamingServer running;
+        synchronized (this) {
+            running = server;
+            server = null;
+        }
         if (running != null) {
             running.close();
             LOG.info(() -> "NATS Streaming server " + running.options().clusterId() + " stopped");

@@ -111,6 +111,56 @@ class StreamingLifecycleTest {
         }
     }
 
+    @Test
+    void anActiveThatLosesItsFtLockStandsByAgainAndTakesTheLockBackOnceItIsFree() throws Exception {
+        int port = freePort();
+        Broker broker = new Broker(BrokerOptions.builder().host("127.0.0.1").port(port).httpPort(0).build(), threads);
+        broker.start();
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:lifecycle-lost-" + port + ";DB_CLOSE_DELAY=-1");
+        StreamingConfiguration.Settings settings = StreamingConfiguration.settings(Map.of("nats.port", Integer.toString(port),
+                "store", "SQL", "sql_datasource", "jdbc/streaming", "ft_group", "lost-ft", "broker_wait", "10s"), name -> h2);
+        StreamingLifecycle lifecycle = new StreamingLifecycle();
+        lifecycle.serve(settings, threads);
+        try {
+            StreamingServer first = lifecycle.server();
+            awaitState(lifecycle, "FT_ACTIVE", 20);
+            // Another owner takes the row, as a standby does after a stalled tick: the next tick finds it lost.
+            try (Connection connection = h2.getConnection(); Statement statement = connection.createStatement()) {
+                assertEquals(1, statement.executeUpdate("UPDATE natsee_store_lock SET owner = 'intruder', token = token + 1"
+                        + " WHERE name = 'lost-ft'"));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (lifecycle.server() == first && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(lifecycle.server() != first, "the server that lost its lock was replaced");
+            assertEquals(null, first.natsUrl(), "the old server is closed");
+            assertEquals("FT_STANDBY", lifecycle.server().stateName(), "the new one stands by");
+            assertNotNull(lifecycle.server().natsUrl(), "connected, listening for heartbeats");
+            // The intruder never ticks: after the takeover timeout the new standby takes the lock and serves.
+            awaitState(lifecycle, "FT_ACTIVE", 20);
+            try (Connection connection = h2.getConnection(); Statement statement = connection.createStatement();
+                 ResultSet lock = statement.executeQuery("SELECT owner, token FROM natsee_store_lock WHERE name = 'lost-ft'")) {
+                assertTrue(lock.next());
+                assertEquals(lifecycle.server().serverId(), lock.getString(1));
+                assertEquals(3, lock.getLong(2), "the token of the intruder's and the new standby's takeovers");
+            }
+        } finally {
+            lifecycle.stop();
+            broker.close();
+        }
+        assertEquals(null, lifecycle.server());
+    }
+
+    private static void awaitState(StreamingLifecycle lifecycle, String state, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while ((lifecycle.server() == null || !state.equals(lifecycle.server().stateName())) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(state, lifecycle.server() == null ? null : lifecycle.server().stateName());
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
