@@ -32,6 +32,11 @@ final class StackProcess {
      * variables; returns once it is ready, or throws (the process stopped) when it is not within 300 s.
      */
     static StackProcess start(List<String> arguments, Map<String, String> environment) throws Exception {
+        return start("stack", arguments, environment);
+    }
+
+    /** {@link #start(List, Map)}, the output echoed behind {@code label} (two stacks side by side). */
+    static StackProcess start(String label, List<String> arguments, Map<String, String> environment) throws Exception {
         Path jar = jar();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString()));
@@ -46,7 +51,7 @@ final class StackProcess {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = lines.readLine()) != null) {
-                    System.out.println("stack| " + line);
+                    System.out.println(label + "| " + line);
                     output.append(line).append('\n');
                     if (line.startsWith("NATS EE stack ready") || (banner.length() > 0 && !ready.isDone())) {
                         banner.append(line).append('\n');
@@ -59,14 +64,41 @@ final class StackProcess {
                 ready.completeExceptionally(e);
             }
             ready.completeExceptionally(new IllegalStateException("the stack's output ended before it was ready"));
-        }, "stack-output");
+        }, label + "-output");
         reader.setDaemon(true);
         reader.start();
         try {
             return new StackProcess(process, ready.get(300, TimeUnit.SECONDS), output);
+        } catch (java.util.concurrent.TimeoutException e) {
+            String dump = threadDump(process, label);
+            new StackProcess(process, "", output).stop();
+            throw new IllegalStateException(label + ": the stack printed no banner within 300 s" + dump, e);
         } catch (Exception e) {
             new StackProcess(process, "", output).stop();
             throw e;
+        }
+    }
+
+    /**
+     * The threads of the launcher's Payara Micro ({@code jcmd PID Thread.print}) written to
+     * {@code target/LABEL-not-ready-threads.txt}, to see what a stack that never got ready waits
+     * for; returns where, or why not, as the end of a message.
+     */
+    private static String threadDump(Process launcher, String label) {
+        try {
+            Path file = Path.of("target", label + "-not-ready-threads.txt");
+            java.nio.file.Files.deleteIfExists(file);
+            for (ProcessHandle server : launcher.descendants().toList()) {
+                Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(server.pid()), "Thread.print")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile())).start();
+                if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                    jcmd.destroyForcibly();
+                }
+            }
+            return "; the server's threads are in " + file;
+        } catch (Exception e) {
+            return "; no thread dump: " + e;
         }
     }
 
@@ -111,6 +143,34 @@ final class StackProcess {
             }
         }
         return exited ? process.exitValue() : -1;
+    }
+
+    /**
+     * {@code kill -9} of the stack's Payara Micro JVM (and of anything it started), as a crash of
+     * the application server: nothing is undeployed, no store is closed, no lock is released.
+     * Returns once the JVM is gone (at most 10 s); the launcher exits by itself when its server
+     * dies, and {@link #stop()} still waits for it.
+     *
+     * @return {@link System#nanoTime()} just before the signal
+     * @throws IllegalStateException when the launcher has no running server or the server outlived the signal
+     */
+    long killServer() throws Exception {
+        List<ProcessHandle> server = process.descendants().toList();
+        if (server.stream().noneMatch(child -> child.info().commandLine().map(line -> line.contains("payara-micro.jar")).orElse(true))) {
+            throw new IllegalStateException("the launcher " + process.pid() + " has no Payara Micro process: " + server);
+        }
+        long at = System.nanoTime();
+        for (ProcessHandle child : server) {
+            child.destroyForcibly();
+        }
+        for (ProcessHandle child : server) {
+            try {
+                child.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("process " + child.pid() + " outlived kill -9 by 10 s");
+            }
+        }
+        return at;
     }
 
     /** A free port on the loopback address. */
