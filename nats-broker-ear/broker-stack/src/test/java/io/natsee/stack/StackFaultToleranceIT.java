@@ -14,9 +14,6 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.Subscription;
 import io.natsee.streaming.protocol.Ack;
-import io.natsee.streaming.protocol.CloseRequest;
-import io.natsee.streaming.protocol.CloseResponse;
-import io.natsee.streaming.protocol.ConnectRequest;
 import io.natsee.streaming.protocol.ConnectResponse;
 import io.natsee.streaming.protocol.MsgProto;
 import io.natsee.streaming.protocol.PubAck;
@@ -31,7 +28,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -44,13 +40,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,8 +59,8 @@ import org.junit.jupiter.api.Test;
  * exactly once (read back by a durable subscription from the first message, and as rows of the
  * database), and the surviving Payara logs nothing SEVERE.
  *
- * <p>PostgreSQL as {@link StackSqlStoreIT} finds it; the test creates its own database and drops
- * it. {@code -Dnatsee.pg.skip=true} skips it.
+ * <p>PostgreSQL and the pool as {@link PoolDatabase} sets them up (a database of its own, dropped
+ * afterwards; {@code -Dnatsee.pg.skip=true} skips the test).
  */
 class StackFaultToleranceIT {
 
@@ -102,106 +96,86 @@ class StackFaultToleranceIT {
 
     @Test
     void theStandbyStackTakesOverFromAKilledActiveOnOnePoolDatabase() throws Exception {
-        Assumptions.assumeFalse(Boolean.getBoolean("natsee.pg.skip"), "PostgreSQL tests skipped (-Dnatsee.pg.skip=true)");
-        String adminUrl = setting("natsee.pg.url", "NATSEE_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-        String user = setting("natsee.pg.user", "NATSEE_PG_USER", "natsee");
-        String password = setting("natsee.pg.password", "NATSEE_PG_PASSWORD", "natsee");
-        URI server = URI.create(adminUrl.substring("jdbc:".length()));
-        int pgPort = server.getPort() < 0 ? 5432 : server.getPort();
-        String database = "natsee_stack_ft_" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
-        String databaseUrl = "jdbc:postgresql://" + server.getHost() + ":" + pgPort + "/" + database;
-        try (java.sql.Connection admin = DriverManager.getConnection(adminUrl, user, password); Statement statement = admin.createStatement()) {
-            statement.execute("CREATE DATABASE " + database);
-        }
-        Node a = new Node("ft-a");
-        Node b = new Node("ft-b");
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        try {
-            Path work = Files.createTempDirectory("stack-ft-it");
-            // Each application server has its own pool; both pools reach the same database.
-            Path postboot = Files.writeString(work.resolve("pool.asadmin"),
-                    "create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource"
-                            + " --restype javax.sql.DataSource --steadypoolsize 2 --maxpoolsize 16"
-                            + " --property user=" + user + ":password=" + password + ":serverName=" + server.getHost()
-                            + ":portNumber=" + pgPort + ":databaseName=" + database + " natsee-streaming-pool\n"
-                            + "create-jdbc-resource --connectionpoolid natsee-streaming-pool jdbc/natsee-streaming\n");
-            Path driver = Path.of(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            startInParallel(work, postboot, driver, a, b);
-
-            // The brokers are one cluster; the streaming servers one FT group with exactly one active.
-            for (Node node : List.of(a, b)) {
-                await(Duration.ofSeconds(30), "a route on " + node.name,
-                        () -> number(get(http, node.http("/broker/routez")).body(), "num_routes") == 1);
-            }
-            await(Duration.ofSeconds(30), "one FT_ACTIVE and one FT_STANDBY",
-                    () -> List.of(state(http, a), state(http, b)).containsAll(List.of("FT_ACTIVE", "FT_STANDBY")));
-            Node active = state(http, a).equals("FT_ACTIVE") ? a : b;
-            Node standby = active == a ? b : a;
-            assertEquals("FT_STANDBY", state(http, standby));
-            assertEquals(200, get(http, active.http("/streaming/isFTActive")).statusCode());
-            assertEquals(204, get(http, standby.http("/streaming/isFTActive")).statusCode());
-            // The standby is silent: only the active's connection subscribes to the streaming subjects.
-            int discoverSubscriptions = 0;
-            for (Node node : List.of(a, b)) {
-                discoverSubscriptions += count(get(http, node.http("/broker/connz?subs=1")).body(), "\"_STAN.discover." + CLUSTER_ID + "\"");
-            }
-            assertEquals(1, discoverSubscriptions, "connections subscribed to the discover subject on both brokers");
-            System.out.println("[ft-stack] " + active.name + " is active, " + standby.name + " stands by");
-
-            Result result = publishAcrossKill(active, standby);
-            System.out.printf("[ft-stack] failover (kill -9 of %s's Payara to the first ack of a message published after it)"
-                            + " %d ms; %d published, %d acknowledged (%d before the kill), %d answered with an error,"
-                            + " %d with no responders%n", active.name, result.failoverMillis, result.published,
-                    result.acknowledged.size(), result.beforeKill, result.errors, result.noResponders);
-            assertTrue(result.beforeKill > 0, "acknowledgements before the kill");
-            assertTrue(result.failoverMillis >= 0, "no message published after the kill was acknowledged");
-            assertTrue(result.failoverMillis < FAILOVER_BOUND_MILLIS, "failover took " + result.failoverMillis + " ms");
-            assertEquals(List.of(), result.ackedTwice, "messages acknowledged twice");
-            // The publisher's registration survived the failover (the new active recovered it from the store).
-            assertEquals(0, result.errors, "PubAcks with an error");
-
-            assertEquals("FT_ACTIVE", state(http, standby));
-            assertEquals(200, get(http, standby.http("/streaming/isFTActive")).statusCode());
-            long last = number(get(http, standby.http("/streaming/channelsz?channel=" + CHANNEL)).body(), "last_seq");
-            List<String> delivered = readAll(standby, last);
-            List<String> rows = rows(databaseUrl, user, password);
-            assertEquals(rows, delivered, "the durable reader got the rows of channel " + CHANNEL + " in order");
-
-            Map<Long, Integer> copies = new TreeMap<>();
-            for (String payload : delivered) {
-                copies.merge(Long.parseLong(payload.substring("order ".length())), 1, Integer::sum);
-            }
-            List<Long> notOnce = new ArrayList<>();
-            for (long id : result.acknowledged) {
-                if (copies.getOrDefault(id, 0) != 1) {
-                    notOnce.add(id);
-                }
-            }
-            assertEquals(List.of(), notOnce.stream().limit(20).toList(), notOnce.size() + " acknowledged messages not stored exactly once");
-            List<Long> duplicated = copies.entrySet().stream().filter(entry -> entry.getValue() != 1).map(Map.Entry::getKey).toList();
-            assertEquals(List.of(), duplicated, "messages stored more than once");
-            System.out.printf("[ft-stack] %d messages stored (%d acknowledged, %d stored but not acknowledged), every acknowledged one exactly once%n",
-                    delivered.size(), result.acknowledged.size(), delivered.size() - result.acknowledged.size());
-
-            assertNoSevere(active, "before the kill");
-            assertNoSevere(standby, "");
-
-            // Stopped cleanly, the new active frees the lock row, which carries the token of the one takeover.
-            assertEquals(0, standby.process.stop(), standby.name + " stopped cleanly");
-            try (java.sql.Connection db = DriverManager.getConnection(databaseUrl, user, password);
-                 Statement statement = db.createStatement();
-                 ResultSet lock = statement.executeQuery("SELECT owner, token FROM natsee_store_lock WHERE name = '" + GROUP + "'")) {
-                assertTrue(lock.next(), "the lock row of " + GROUP);
-                assertEquals("", lock.getString(1), "the lock's owner after a clean stop");
-                assertEquals(2, lock.getLong(2), "the fencing token after one takeover");
-            }
-        } finally {
+        try (PoolDatabase database = PoolDatabase.create("natsee_stack_ft_")) {
+            Node a = new Node("ft-a");
+            Node b = new Node("ft-b");
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             try {
-                stopAll(a, b);
-            } finally {
-                try (java.sql.Connection admin = DriverManager.getConnection(adminUrl, user, password); Statement statement = admin.createStatement()) {
-                    statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                Path work = Files.createTempDirectory("stack-ft-it");
+                // Each application server has its own pool; both pools reach the same database.
+                Path postboot = database.postboot(work, 16);
+                Path driver = PoolDatabase.driver();
+                startInParallel(work, postboot, driver, a, b);
+
+                // The brokers are one cluster; the streaming servers one FT group with exactly one active.
+                for (Node node : List.of(a, b)) {
+                    await(Duration.ofSeconds(30), "a route on " + node.name,
+                            () -> number(get(http, node.http("/broker/routez")).body(), "num_routes") == 1);
                 }
+                await(Duration.ofSeconds(30), "one FT_ACTIVE and one FT_STANDBY",
+                        () -> List.of(state(http, a), state(http, b)).containsAll(List.of("FT_ACTIVE", "FT_STANDBY")));
+                Node active = state(http, a).equals("FT_ACTIVE") ? a : b;
+                Node standby = active == a ? b : a;
+                assertEquals("FT_STANDBY", state(http, standby));
+                assertEquals(200, get(http, active.http("/streaming/isFTActive")).statusCode());
+                assertEquals(204, get(http, standby.http("/streaming/isFTActive")).statusCode());
+                // The standby is silent: only the active's connection subscribes to the streaming subjects.
+                int discoverSubscriptions = 0;
+                for (Node node : List.of(a, b)) {
+                    discoverSubscriptions += count(get(http, node.http("/broker/connz?subs=1")).body(), "\"_STAN.discover." + CLUSTER_ID + "\"");
+                }
+                assertEquals(1, discoverSubscriptions, "connections subscribed to the discover subject on both brokers");
+                System.out.println("[ft-stack] " + active.name + " is active, " + standby.name + " stands by");
+
+                Result result = publishAcrossKill(active, standby);
+                System.out.printf("[ft-stack] failover (kill -9 of %s's Payara to the first ack of a message published after it)"
+                                + " %d ms; %d published, %d acknowledged (%d before the kill), %d answered with an error,"
+                                + " %d with no responders%n", active.name, result.failoverMillis, result.published,
+                        result.acknowledged.size(), result.beforeKill, result.errors, result.noResponders);
+                assertTrue(result.beforeKill > 0, "acknowledgements before the kill");
+                assertTrue(result.failoverMillis >= 0, "no message published after the kill was acknowledged");
+                assertTrue(result.failoverMillis < FAILOVER_BOUND_MILLIS, "failover took " + result.failoverMillis + " ms");
+                assertEquals(List.of(), result.ackedTwice, "messages acknowledged twice");
+                // The publisher's registration survived the failover (the new active recovered it from the store).
+                assertEquals(0, result.errors, "PubAcks with an error");
+
+                assertEquals("FT_ACTIVE", state(http, standby));
+                assertEquals(200, get(http, standby.http("/streaming/isFTActive")).statusCode());
+                long last = number(get(http, standby.http("/streaming/channelsz?channel=" + CHANNEL)).body(), "last_seq");
+                List<String> delivered = readAll(standby, last);
+                List<String> rows = rows(database);
+                assertEquals(rows, delivered, "the durable reader got the rows of channel " + CHANNEL + " in order");
+
+                Map<Long, Integer> copies = new TreeMap<>();
+                for (String payload : delivered) {
+                    copies.merge(Long.parseLong(payload.substring("order ".length())), 1, Integer::sum);
+                }
+                List<Long> notOnce = new ArrayList<>();
+                for (long id : result.acknowledged) {
+                    if (copies.getOrDefault(id, 0) != 1) {
+                        notOnce.add(id);
+                    }
+                }
+                assertEquals(List.of(), notOnce.stream().limit(20).toList(), notOnce.size() + " acknowledged messages not stored exactly once");
+                List<Long> duplicated = copies.entrySet().stream().filter(entry -> entry.getValue() != 1).map(Map.Entry::getKey).toList();
+                assertEquals(List.of(), duplicated, "messages stored more than once");
+                System.out.printf("[ft-stack] %d messages stored (%d acknowledged, %d stored but not acknowledged), every acknowledged one exactly once%n",
+                        delivered.size(), result.acknowledged.size(), delivered.size() - result.acknowledged.size());
+
+                active.process.assertNoSevere(active.name + " before the kill");
+                standby.process.assertNoSevere(standby.name);
+
+                // Stopped cleanly, the new active frees the lock row, which carries the token of the one takeover.
+                assertEquals(0, standby.process.stop(), standby.name + " stopped cleanly");
+                try (java.sql.Connection db = database.connect();
+                     Statement statement = db.createStatement();
+                     ResultSet lock = statement.executeQuery("SELECT owner, token FROM natsee_store_lock WHERE name = '" + GROUP + "'")) {
+                    assertTrue(lock.next(), "the lock row of " + GROUP);
+                    assertEquals("", lock.getString(1), "the lock's owner after a clean stop");
+                    assertEquals(2, lock.getLong(2), "the fencing token after one takeover");
+                }
+            } finally {
+                stopAll(a, b);
             }
         }
     }
@@ -218,7 +192,7 @@ class StackFaultToleranceIT {
                 Map<String, String> environment = StackProcess.env(
                         "NATSEE_ADMIN_USERS", work.resolve(node.name + "-admin-users.txt").toString(),
                         "NATSEE_STACK_JAVA_OPTS", "-Dstreaming.store=SQL -Dstreaming.sql_driver=postgres"
-                                + " -Dstreaming.sql_datasource=jdbc/natsee-streaming -Dstreaming.ft_group=" + GROUP
+                                + " -Dstreaming.sql_datasource=" + PoolDatabase.RESOURCE + " -Dstreaming.ft_group=" + GROUP
                                 + " -Dnats.server_name=" + node.name + " -Dnats.cluster_name=" + GROUP
                                 + " -Dnats.cluster_host=127.0.0.1 -Dnats.cluster_port=" + node.routePort
                                 + " -Dnats.routes=nats://127.0.0.1:" + peer.routePort);
@@ -285,7 +259,7 @@ class StackFaultToleranceIT {
         String clientId = "ft-publisher";
         try (Connection nc = Nats.connect(new Options.Builder().servers(new String[] {active.natsUrl(), standby.natsUrl()})
                 .noRandomize().maxReconnects(-1).reconnectWait(Duration.ofMillis(100)).connectionTimeout(Duration.ofSeconds(5)).build())) {
-            ConnectResponse session = connect(nc, clientId);
+            ConnectResponse session = StreamingSession.connect(nc, CLUSTER_ID, clientId);
             String acks = nc.createInbox();
             Dispatcher ackDispatcher = nc.createDispatcher(reply -> {
                 long now = System.nanoTime();
@@ -353,7 +327,7 @@ class StackFaultToleranceIT {
             stop.set(true);
             publisher.join(10_000);
             Thread.sleep(2_000); // the last acks
-            close(nc, session, clientId);
+            StreamingSession.close(nc, session, clientId);
             List<Long> acknowledged = new ArrayList<>(ackedAt.keySet());
             acknowledged.sort(null);
             long failover = firstAckAfterKill.get() == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(firstAckAfterKill.get() - killedAt);
@@ -366,7 +340,7 @@ class StackFaultToleranceIT {
         String clientId = "ft-reader";
         List<String> received = new ArrayList<>();
         try (Connection nc = Nats.connect(new Options.Builder().server(node.natsUrl()).connectionTimeout(Duration.ofSeconds(5)).build())) {
-            ConnectResponse session = connect(nc, clientId);
+            ConnectResponse session = StreamingSession.connect(nc, CLUSTER_ID, clientId);
             String inbox = nc.createInbox();
             Subscription deliveries = nc.subscribe(inbox);
             nc.flush(Duration.ofSeconds(5));
@@ -388,15 +362,15 @@ class StackFaultToleranceIT {
                 expected++;
             }
             assertEquals(null, deliveries.nextMessage(Duration.ofMillis(500)), "nothing beyond the channel's last sequence " + last);
-            close(nc, session, clientId);
+            StreamingSession.close(nc, session, clientId);
         }
         return received;
     }
 
     /** The channel's messages as rows of the shared database, in sequence order (which must have no gap). */
-    private static List<String> rows(String databaseUrl, String user, String password) throws Exception {
+    private static List<String> rows(PoolDatabase database) throws Exception {
         List<String> stored = new ArrayList<>();
-        try (java.sql.Connection db = DriverManager.getConnection(databaseUrl, user, password);
+        try (java.sql.Connection db = database.connect();
              Statement statement = db.createStatement();
              ResultSet rows = statement.executeQuery("SELECT m.seq, m.data FROM natsee_messages m"
                      + " JOIN natsee_channels c ON c.id = m.channel_id WHERE c.name = '" + CHANNEL + "' ORDER BY m.seq")) {
@@ -407,34 +381,6 @@ class StackFaultToleranceIT {
             }
         }
         return stored;
-    }
-
-    /** Connects a streaming client (its heartbeats answered) and returns the server's subjects. */
-    private static ConnectResponse connect(Connection nc, String clientId) throws Exception {
-        String heartbeats = nc.createInbox();
-        nc.createDispatcher(beat -> nc.publish(beat.getReplyTo(), new byte[0])).subscribe(heartbeats);
-        ConnectRequest request = ConnectRequest.newBuilder().setClientID(clientId).setHeartbeatInbox(heartbeats)
-                .setProtocol(1).setConnID(ByteString.copyFromUtf8("conn-" + clientId)).setPingInterval(5).setPingMaxOut(3).build();
-        Message reply = nc.request("_STAN.discover." + CLUSTER_ID, request.toByteArray(), Duration.ofSeconds(10));
-        assertNotNull(reply, "the streaming server answered the connect");
-        ConnectResponse response = ConnectResponse.parseFrom(reply.getData());
-        assertEquals("", response.getError());
-        return response;
-    }
-
-    private static void close(Connection nc, ConnectResponse session, String clientId) throws Exception {
-        Message closed = nc.request(session.getCloseRequests(), CloseRequest.newBuilder().setClientID(clientId).build().toByteArray(),
-                Duration.ofSeconds(10));
-        assertNotNull(closed, "the streaming server answered the close of " + clientId);
-        assertEquals("", CloseResponse.parseFrom(closed.getData()).getError());
-    }
-
-    /** Payara logged nothing SEVERE. */
-    private static void assertNoSevere(Node node, String when) {
-        String output = node.process.output();
-        int severe = output.indexOf("[SEVERE]");
-        assertTrue(severe < 0, node.name + "'s Payara logged " + when + ": "
-                + (severe < 0 ? "" : output.substring(severe, Math.min(output.length(), severe + 800))));
     }
 
     private static String state(HttpClient http, Node node) throws Exception {
@@ -471,13 +417,5 @@ class StackFaultToleranceIT {
 
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String setting(String property, String variable, String fallback) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            value = System.getenv(variable);
-        }
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

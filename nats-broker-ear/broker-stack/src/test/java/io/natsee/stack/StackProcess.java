@@ -1,5 +1,7 @@
 package io.natsee.stack;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -115,6 +117,14 @@ final class StackProcess {
     /** Everything the stack and its Payara Micro printed so far. */
     String output() {
         return output.toString();
+    }
+
+    /** Payara logged nothing SEVERE so far; {@code what} names the stack (and the moment) in the failure. */
+    void assertNoSevere(String what) {
+        String printed = output();
+        int severe = printed.indexOf("[SEVERE]");
+        assertTrue(severe < 0, what + ": Payara logged "
+                + (severe < 0 ? "" : printed.substring(severe, Math.min(printed.length(), severe + 800))));
     }
 
     /** What the stack printed from "NATS EE stack ready" to "Ctrl-C stops the stack.". */

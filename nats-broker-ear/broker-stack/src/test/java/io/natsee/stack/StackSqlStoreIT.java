@@ -10,9 +10,6 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Subscription;
 import io.natsee.streaming.protocol.Ack;
-import io.natsee.streaming.protocol.CloseRequest;
-import io.natsee.streaming.protocol.CloseResponse;
-import io.natsee.streaming.protocol.ConnectRequest;
 import io.natsee.streaming.protocol.ConnectResponse;
 import io.natsee.streaming.protocol.MsgProto;
 import io.natsee.streaming.protocol.PubAck;
@@ -27,15 +24,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,9 +40,8 @@ import org.junit.jupiter.api.Test;
  * {@code streaming.sql_datasource} from system properties. Acknowledged publishes are rows of that
  * database, and a restarted stack delivers every one of them again from it.
  *
- * <p>PostgreSQL as the JDBC store's tests find it ({@code natsee.pg.url}, {@code natsee.pg.user},
- * {@code natsee.pg.password} or {@code NATSEE_PG_*}; CI starts Debian's); the test creates its own
- * database and drops it. {@code -Dnatsee.pg.skip=true} skips it.
+ * <p>PostgreSQL and the pool as {@link PoolDatabase} sets them up (a database of its own, dropped
+ * afterwards; {@code -Dnatsee.pg.skip=true} skips the test).
  */
 class StackSqlStoreIT {
 
@@ -57,26 +50,10 @@ class StackSqlStoreIT {
 
     @Test
     void theStreamingServerKeepsItsStoreInAPayaraPoolOnPostgresAndServesItAfterARestart() throws Exception {
-        Assumptions.assumeFalse(Boolean.getBoolean("natsee.pg.skip"), "PostgreSQL tests skipped (-Dnatsee.pg.skip=true)");
-        String adminUrl = setting("natsee.pg.url", "NATSEE_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-        String user = setting("natsee.pg.user", "NATSEE_PG_USER", "natsee");
-        String password = setting("natsee.pg.password", "NATSEE_PG_PASSWORD", "natsee");
-        URI server = URI.create(adminUrl.substring("jdbc:".length()));
-        String database = "natsee_stack_" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
-        String databaseUrl = "jdbc:postgresql://" + server.getHost() + ":" + (server.getPort() < 0 ? 5432 : server.getPort()) + "/" + database;
-        try (java.sql.Connection admin = DriverManager.getConnection(adminUrl, user, password); Statement statement = admin.createStatement()) {
-            statement.execute("CREATE DATABASE " + database);
-        }
-        try {
+        try (PoolDatabase database = PoolDatabase.create("natsee_stack_")) {
             Path work = Files.createTempDirectory("stack-sql-it");
-            Path postboot = Files.writeString(work.resolve("pool.asadmin"),
-                    "create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource"
-                            + " --restype javax.sql.DataSource --steadypoolsize 2 --maxpoolsize 8"
-                            + " --property user=" + user + ":password=" + password + ":serverName=" + server.getHost()
-                            + ":portNumber=" + (server.getPort() < 0 ? 5432 : server.getPort()) + ":databaseName=" + database
-                            + " natsee-streaming-pool\n"
-                            + "create-jdbc-resource --connectionpoolid natsee-streaming-pool jdbc/natsee-streaming\n");
-            Path driver = Path.of(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path postboot = database.postboot(work, 8);
+            Path driver = PoolDatabase.driver();
             int natsPort = StackProcess.freePort();
             int httpPort = StackProcess.freePort();
             List<String> arguments = List.of("-p", Integer.toString(natsPort), "--http-port", Integer.toString(httpPort),
@@ -84,7 +61,7 @@ class StackSqlStoreIT {
             Map<String, String> environment = StackProcess.env(
                     "NATSEE_ADMIN_USERS", work.resolve("admin-users.txt").toString(),
                     "NATSEE_STACK_JAVA_OPTS", "-Dstreaming.store=SQL -Dstreaming.sql_driver=postgres"
-                            + " -Dstreaming.sql_datasource=jdbc/natsee-streaming");
+                            + " -Dstreaming.sql_datasource=" + PoolDatabase.RESOURCE);
             String url = "nats://127.0.0.1:" + natsPort;
             HttpClient http = HttpClient.newHttpClient();
 
@@ -94,7 +71,7 @@ class StackSqlStoreIT {
                 String storez = get(http, "http://127.0.0.1:" + httpPort + "/streaming/storez");
                 assertTrue(storez.contains("\"type\": \"SQL\""), storez);
                 try (Connection nc = Nats.connect(url)) {
-                    ConnectResponse session = connect(nc, "stack-sql-publisher");
+                    ConnectResponse session = StreamingSession.connect(nc, CLUSTER_ID, "stack-sql-publisher");
                     for (int i = 0; i < MESSAGES; i++) {
                         String payload = "order " + i;
                         PubMsg publish = PubMsg.newBuilder().setClientID("stack-sql-publisher").setGuid("guid-" + i)
@@ -107,15 +84,15 @@ class StackSqlStoreIT {
                         assertEquals("", ack.getError(), "message " + i);
                         sent.add(payload);
                     }
-                    close(nc, session, "stack-sql-publisher");
+                    StreamingSession.close(nc, session, "stack-sql-publisher");
                 }
             } finally {
                 assertEquals(0, first.stop(), "the first stack stopped cleanly");
             }
-            assertNoSevere(first);
+            first.assertNoSevere("the first stack");
 
             // Every acknowledged message is a row of the pool's database, in order.
-            try (java.sql.Connection db = DriverManager.getConnection(databaseUrl, user, password);
+            try (java.sql.Connection db = database.connect();
                  Statement statement = db.createStatement();
                  ResultSet rows = statement.executeQuery("SELECT m.seq, m.data FROM natsee_messages m"
                          + " JOIN natsee_channels c ON c.id = m.channel_id WHERE c.name = 'orders' ORDER BY m.seq")) {
@@ -125,13 +102,13 @@ class StackSqlStoreIT {
                     assertEquals(expected++, rows.getLong(1));
                     stored.add(new String(rows.getBytes(2), StandardCharsets.UTF_8));
                 }
-                assertEquals(sent, stored, "the rows of channel orders in " + database);
+                assertEquals(sent, stored, "the rows of channel orders in " + database.name());
             }
 
             // A new stack on the same pool's database delivers all of them from the first.
             StackProcess second = StackProcess.start(arguments, environment);
             try (Connection nc = Nats.connect(url)) {
-                ConnectResponse session = connect(nc, "stack-sql-reader");
+                ConnectResponse session = StreamingSession.connect(nc, CLUSTER_ID, "stack-sql-reader");
                 String inbox = nc.createInbox();
                 Subscription deliveries = nc.subscribe(inbox);
                 nc.flush(Duration.ofSeconds(5));
@@ -152,42 +129,12 @@ class StackSqlStoreIT {
                             .setSequence(message.getSequence()).build().toByteArray());
                 }
                 assertEquals(sent, received);
-                close(nc, session, "stack-sql-reader");
+                StreamingSession.close(nc, session, "stack-sql-reader");
             } finally {
                 assertEquals(0, second.stop(), "the second stack stopped cleanly");
             }
-            assertNoSevere(second);
-        } finally {
-            try (java.sql.Connection admin = DriverManager.getConnection(adminUrl, user, password); Statement statement = admin.createStatement()) {
-                statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-            }
+            second.assertNoSevere("the second stack");
         }
-    }
-
-    /** Connects a streaming client (its heartbeats answered) and returns the server's subjects. */
-    private static ConnectResponse connect(Connection nc, String clientId) throws Exception {
-        String heartbeats = nc.createInbox();
-        nc.createDispatcher(beat -> nc.publish(beat.getReplyTo(), new byte[0])).subscribe(heartbeats);
-        ConnectRequest request = ConnectRequest.newBuilder().setClientID(clientId).setHeartbeatInbox(heartbeats)
-                .setProtocol(1).setConnID(ByteString.copyFromUtf8("conn-" + clientId)).setPingInterval(5).setPingMaxOut(3).build();
-        Message reply = nc.request("_STAN.discover." + CLUSTER_ID, request.toByteArray(), Duration.ofSeconds(10));
-        assertNotNull(reply, "the streaming server answered the connect");
-        ConnectResponse response = ConnectResponse.parseFrom(reply.getData());
-        assertEquals("", response.getError());
-        return response;
-    }
-
-    private static void close(Connection nc, ConnectResponse session, String clientId) throws Exception {
-        Message closed = nc.request(session.getCloseRequests(), CloseRequest.newBuilder().setClientID(clientId).build().toByteArray(),
-                Duration.ofSeconds(10));
-        assertEquals("", CloseResponse.parseFrom(closed.getData()).getError());
-    }
-
-    /** Payara logged nothing SEVERE (such as a pool connection enlisted in a container transaction it cannot commit). */
-    private static void assertNoSevere(StackProcess stack) {
-        String output = stack.output();
-        int severe = output.indexOf("[SEVERE]");
-        assertTrue(severe < 0, "Payara logged: " + (severe < 0 ? "" : output.substring(severe, Math.min(output.length(), severe + 600))));
     }
 
     private static String get(HttpClient http, String url) throws Exception {
@@ -195,13 +142,5 @@ class StackSqlStoreIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), url + ": " + response.body());
         return response.body();
-    }
-
-    private static String setting(String property, String variable, String fallback) {
-        String value = System.getProperty(property);
-        if (value == null || value.isBlank()) {
-            value = System.getenv(variable);
-        }
-        return value == null || value.isBlank() ? fallback : value;
     }
 }
