@@ -12,25 +12,40 @@ public enum JdbcDialect {
 
     /** PostgreSQL, the production target. */
     POSTGRES("postgres", "postgres.sql",
-            "INSERT INTO natsee_pending (sub_id, seq) VALUES (?, ?) ON CONFLICT DO NOTHING", List.of()),
+            "INSERT INTO natsee_pending (sub_id, seq) VALUES (?, ?) ON CONFLICT DO NOTHING", List.of(),
+            // CREATE TABLE IF NOT EXISTS is not safe against a concurrent twin on PostgreSQL (it
+            // fails on the catalog's unique index); this transaction-scoped lock makes servers
+            // that start together create the schema one after the other. The key spells "natsee_s".
+            "SELECT pg_advisory_xact_lock(" + 0x6e61747365655f73L + ")"),
 
     /** H2 2.x, the embedded default inside the application server. */
     H2("h2", "h2.sql",
             "MERGE INTO natsee_pending (sub_id, seq) KEY (sub_id, seq) VALUES (?, ?)",
             // H2 writes commits to its file up to WRITE_DELAY (500 ms) later by default: a process
             // killed in that window loses committed transactions. 0 writes at each commit.
-            List.of("SET WRITE_DELAY 0"));
+            List.of("SET WRITE_DELAY 0"), null);
 
     private final String driverName;
     private final String schemaResource;
     private final String insertPending;
     private final List<String> durabilitySettings;
+    private final String schemaLock;
 
-    JdbcDialect(String driverName, String schemaResource, String insertPending, List<String> durabilitySettings) {
+    JdbcDialect(String driverName, String schemaResource, String insertPending, List<String> durabilitySettings,
+                String schemaLock) {
         this.driverName = driverName;
         this.schemaResource = schemaResource;
         this.insertPending = insertPending;
         this.durabilitySettings = durabilitySettings;
+        this.schemaLock = schemaLock;
+    }
+
+    /**
+     * The statement that, run first in the schema's transaction, holds off other servers creating
+     * the schema until that transaction ends; null where the database needs none.
+     */
+    String schemaLock() {
+        return schemaLock;
     }
 
     /** Statements run at every open so that a commit survives a process crash (database settings). */

@@ -44,17 +44,53 @@ final class StoreLoader {
     private StoreLoader() {
     }
 
-    /** Creates the schema if absent (idempotent: every statement is IF NOT EXISTS). */
+    /**
+     * Creates the schema if absent (idempotent: every statement is IF NOT EXISTS). Where the
+     * dialect has a schema lock (PostgreSQL), the schema and the store row are created in one
+     * transaction under it, so servers starting together wait for each other instead of colliding;
+     * elsewhere a collision is tried once more, and the second try sees the first one's tables.
+     */
     static void installSchema(Connection connection, JdbcDialect dialect) throws SQLException {
+        if (dialect.schemaLock() != null) {
+            installLocked(connection, dialect);
+        } else {
+            installRetrying(connection, dialect);
+        }
+        applyDurabilitySettings(connection, dialect);
+    }
+
+    private static void installLocked(Connection connection, JdbcDialect dialect) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(dialect.schemaLock());
+                for (String sql : dialect.schemaStatements()) {
+                    statement.execute(sql);
+                }
+            }
+            insertStoreRow(connection);
+            connection.commit();
+        } catch (SQLException e) {
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static void installRetrying(Connection connection, JdbcDialect dialect) throws SQLException {
         SQLException firstFailure = null;
-        // Two servers creating the schema at once may collide on PostgreSQL's catalog; the second try sees it.
         for (int attempt = 0; attempt < 2; attempt++) {
             try (Statement statement = connection.createStatement()) {
                 for (String sql : dialect.schemaStatements()) {
                     statement.execute(sql);
                 }
                 insertStoreRow(connection);
-                applyDurabilitySettings(connection, dialect);
                 return;
             } catch (SQLException e) {
                 if (firstFailure != null) {
