@@ -1,6 +1,7 @@
 package io.natsee.streaming.store;
 
 import java.util.Collection;
+import java.util.Optional;
 
 /**
  * A streaming store: the channels (an append-only message log and its consumers' positions each),
@@ -30,6 +31,16 @@ public interface Store extends AutoCloseable {
 
     /** The state found when the store was opened; the channels in it are open and usable. */
     RecoveredState recover();
+
+    /**
+     * What {@link #recover()} would report if this store were closed and opened again now, for a
+     * store that can tell without reopening (its channels are the open ones, ready for appends);
+     * empty for a store that cannot. A cluster replica about to serve uses it: reopening would read
+     * every stored message again, so a failover would take longer the more the store holds.
+     */
+    default Optional<RecoveredState> currentState() {
+        return Optional.empty();
+    }
 
     /** Stores (replaces) the server info; it is part of the next {@link #recover()}. */
     void init(ServerInfoRecord info);

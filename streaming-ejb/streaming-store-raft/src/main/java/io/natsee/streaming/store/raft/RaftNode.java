@@ -213,7 +213,7 @@ public final class RaftNode implements AutoCloseable {
      */
     public Serving openForServing() {
         long term = term();
-        RecoveredState recovered = stateMachine.reopen();
+        RecoveredState recovered = stateMachine.stateForServing();
         RaftStore store = new RaftStore(this, stateMachine.store(), term);
         return new Serving(store, store.wrap(recovered), term);
     }

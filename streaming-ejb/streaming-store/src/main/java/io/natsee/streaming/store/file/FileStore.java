@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -86,6 +87,8 @@ public final class FileStore implements Store {
     private final ThreadPoolExecutor syncPool;
     private volatile StoreLimits limits;
     private long nextChannelOrder = 1;
+    /** The server info as last stored (recovered or given to {@link #init}); null before any. */
+    private ServerInfoRecord serverInfo;
     private volatile boolean closed;
 
     /**
@@ -161,7 +164,7 @@ public final class FileStore implements Store {
     }
 
     private RecoveredState recoverAll() throws IOException {
-        ServerInfoRecord serverInfo = readServerInfo();
+        serverInfo = readServerInfo();
         clients.open();
         List<Path> directories = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(channelsDirectory)) {
@@ -224,6 +227,22 @@ public final class FileStore implements Store {
         return recovered;
     }
 
+    /**
+     * The live state, built as {@link #recoverAll()} builds it at open: the same channels (in
+     * creation order), clients and subscriptions, each subscription's last sent sequence raised to
+     * the highest it was given, as a reopen would find them once this store's changes are flushed.
+     */
+    @Override
+    public synchronized Optional<RecoveredState> currentState() {
+        checkOpen();
+        Map<String, RecoveredChannel> open = new LinkedHashMap<>();
+        for (OpenChannel channel : channels.values()) {
+            open.put(channel.channel().name(),
+                    new RecoveredChannel(channel.channel(), channel.subscriptions().recovered()));
+        }
+        return Optional.of(new RecoveredState(serverInfo, clients.clients(), open));
+    }
+
     @Override
     public synchronized void init(ServerInfoRecord info) {
         checkOpen();
@@ -248,6 +267,7 @@ public final class FileStore implements Store {
         } catch (IOException e) {
             throw new StoreException("cannot write " + SERVER_FILE + ": " + e, e);
         }
+        serverInfo = info;
     }
 
     private ServerInfoRecord readServerInfo() throws IOException {

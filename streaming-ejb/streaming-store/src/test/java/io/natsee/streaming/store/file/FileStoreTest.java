@@ -56,6 +56,63 @@ class FileStoreTest extends StoreContractTest {
     }
 
     @Test
+    void theCurrentStateIsWhatAReopenRecovers() {
+        Path directory = temporary.resolve("current");
+        ServerInfoRecord info = new ServerInfoRecord("cluster", "_STAN.discover.cluster", "_STAN.pub.x", "sub",
+                "unsub", "close", "subclose", "", "");
+        RecoveredState live;
+        try (FileStore store = new FileStore(directory, StoreLimits.UNLIMITED)) {
+            assertEquals(store.recover(), store.currentState().orElseThrow(), "a fresh store: nothing either way");
+            store.init(info);
+            store.addClient(new ClientRecord("me", "hb.1", bytes("conn"), 1, 5, 3));
+            store.addClient(new ClientRecord("you", "hb.2", null, 1, 5, 3));
+            store.addClient(new ClientRecord("gone", "hb.4", null, 1, 5, 3));
+            store.deleteClient("gone");
+            Channel orders = store.getOrCreateChannel("orders");
+            store.getOrCreateChannel("dropped");
+            store.getOrCreateChannel("b.c").messages().append("", bytes("x"), 1);
+            store.deleteChannel("dropped");
+            for (int i = 1; i <= 20; i++) {
+                orders.messages().append(i % 2 == 0 ? "reply" : "", bytes("m" + i), i * 1000L);
+            }
+            SubStore subs = orders.subscriptions();
+            long durable = subs.create(subscription("dur")).id();
+            long plain = subs.create(subscription("")).id();
+            subs.delete(subs.create(subscription("")).id());
+            for (long seq = 1; seq <= 7; seq++) {
+                subs.addPending(durable, seq); // last sent rises to 7 without an update of the record
+            }
+            subs.ack(durable, 2);
+            subs.ack(durable, 6);
+            subs.addPending(plain, 4);
+            live = store.currentState().orElseThrow();
+            assertSame(orders, live.channels().get("orders").channel()); // the open channels, not copies
+            store.flush();
+        }
+        try (FileStore store = new FileStore(directory, StoreLimits.UNLIMITED)) {
+            RecoveredState reopened = store.recover();
+            assertEquals(info, live.serverInfo());
+            assertEquals(reopened.serverInfo(), live.serverInfo());
+            assertEquals(reopened.clients(), live.clients());
+            assertEquals(List.of("orders", "b.c"), List.copyOf(live.channels().keySet()));
+            assertEquals(List.copyOf(reopened.channels().keySet()), List.copyOf(live.channels().keySet()));
+            for (String name : reopened.channels().keySet()) {
+                RecoveredChannel before = live.channels().get(name);
+                RecoveredChannel after = reopened.channels().get(name);
+                assertEquals(after.subscriptions(), before.subscriptions(), name);
+                assertEquals(after.channel().messages().state(), before.channel().messages().state(), name);
+            }
+            assertEquals(7, live.channels().get("orders").subscriptions().get(0).record().lastSent());
+            assertArrayEquals(new long[] {1, 3, 4, 5, 7}, live.channels().get("orders").subscriptions().get(0).pending());
+            // Once reopened, the live state is the recovered one until something changes.
+            RecoveredState now = store.currentState().orElseThrow();
+            assertEquals(reopened.clients(), now.clients());
+            assertEquals(reopened.channels().get("orders").subscriptions(), now.channels().get("orders").subscriptions());
+            assertSame(reopened.channels().get("orders").channel(), now.channels().get("orders").channel());
+        }
+    }
+
+    @Test
     void everythingFlushedIsRecoveredAfterReopen() {
         Path directory = temporary.resolve("reopen");
         ServerInfoRecord info = new ServerInfoRecord("cluster", "_STAN.discover.cluster", "_STAN.pub.x", "sub",
