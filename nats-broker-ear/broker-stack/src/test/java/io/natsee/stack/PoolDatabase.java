@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Assumptions;
  * {@code natsee.pg.url}, {@code natsee.pg.user}, {@code natsee.pg.password} or {@code NATSEE_PG_*}
  * (CI starts Debian's); {@code -Dnatsee.pg.skip=true} skips the test.
  */
-final class PoolDatabase implements AutoCloseable {
+public final class PoolDatabase implements AutoCloseable {
 
     /** The JNDI name of the pool's resource. */
-    static final String RESOURCE = "jdbc/natsee-streaming";
+    public static final String RESOURCE = "jdbc/natsee-streaming";
 
     private final String adminUrl;
     private final String user;
@@ -40,7 +40,7 @@ final class PoolDatabase implements AutoCloseable {
     }
 
     /** Creates a database named {@code prefix} and a random suffix (the test is skipped when asked to be). */
-    static PoolDatabase create(String prefix) throws SQLException {
+    public static PoolDatabase create(String prefix) throws SQLException {
         Assumptions.assumeFalse(Boolean.getBoolean("natsee.pg.skip"), "PostgreSQL tests skipped (-Dnatsee.pg.skip=true)");
         PoolDatabase database = new PoolDatabase(
                 setting("natsee.pg.url", "NATSEE_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres"),
@@ -51,17 +51,17 @@ final class PoolDatabase implements AutoCloseable {
         return database;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** A connection to this database. */
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + name, user, password);
     }
 
     /** Writes the asadmin commands of a pool on this database and its resource into {@code directory}. */
-    Path postboot(Path directory, int maxPoolSize) throws Exception {
+    public Path postboot(Path directory, int maxPoolSize) throws Exception {
         return Files.writeString(directory.resolve("pool.asadmin"),
                 "create-jdbc-connection-pool --datasourceclassname org.postgresql.ds.PGSimpleDataSource"
                         + " --restype javax.sql.DataSource --steadypoolsize 2 --maxpoolsize " + maxPoolSize
@@ -70,8 +70,24 @@ final class PoolDatabase implements AutoCloseable {
                         + "create-jdbc-resource --connectionpoolid natsee-streaming-pool " + RESOURCE + "\n");
     }
 
+    /**
+     * WildFly's datasource deployment ({@code *-ds.xml}) of a pool on this database, bound to
+     * {@code jndiName}, through the driver deployed as {@code driverDeployment} (the driver JAR's
+     * file name in the deployments directory).
+     */
+    public String wildFlyDataSource(String jndiName, String driverDeployment, int maxPoolSize) {
+        return "<datasources xmlns=\"urn:jboss:domain:datasources:7.0\">\n"
+                + "  <datasource jndi-name=\"" + jndiName + "\" pool-name=\"natsee-streaming\">\n"
+                + "    <connection-url>jdbc:postgresql://" + host + ":" + port + "/" + name + "</connection-url>\n"
+                + "    <driver>" + driverDeployment + "</driver>\n"
+                + "    <pool><min-pool-size>2</min-pool-size><max-pool-size>" + maxPoolSize + "</max-pool-size></pool>\n"
+                + "    <security><user-name>" + user + "</user-name><password>" + password + "</password></security>\n"
+                + "  </datasource>\n"
+                + "</datasources>\n";
+    }
+
     /** The PostgreSQL driver's JAR, for the stack's {@code --addlibs}. */
-    static Path driver() throws Exception {
+    public static Path driver() throws Exception {
         return Path.of(org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 

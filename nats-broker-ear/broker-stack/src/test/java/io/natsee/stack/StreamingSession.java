@@ -13,13 +13,13 @@ import io.natsee.streaming.protocol.ConnectResponse;
 import java.time.Duration;
 
 /** A streaming client's connect and close over a NATS connection, with the protocol's generated classes. */
-final class StreamingSession {
+public final class StreamingSession {
 
     private StreamingSession() {
     }
 
     /** Connects {@code clientId} to cluster {@code clusterId} (its heartbeats answered) and returns the server's subjects. */
-    static ConnectResponse connect(Connection nc, String clusterId, String clientId) throws Exception {
+    public static ConnectResponse connect(Connection nc, String clusterId, String clientId) throws Exception {
         String heartbeats = nc.createInbox();
         nc.createDispatcher(beat -> nc.publish(beat.getReplyTo(), new byte[0])).subscribe(heartbeats);
         ConnectRequest request = ConnectRequest.newBuilder().setClientID(clientId).setHeartbeatInbox(heartbeats)
@@ -32,7 +32,7 @@ final class StreamingSession {
     }
 
     /** Closes {@code clientId}'s session; the server must answer without an error. */
-    static void close(Connection nc, ConnectResponse session, String clientId) throws Exception {
+    public static void close(Connection nc, ConnectResponse session, String clientId) throws Exception {
         Message closed = nc.request(session.getCloseRequests(), CloseRequest.newBuilder().setClientID(clientId).build().toByteArray(),
                 Duration.ofSeconds(10));
         assertNotNull(closed, "the streaming server answered the close of " + clientId);
