@@ -223,14 +223,14 @@ class EarIT {
         return ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }
 
     /** A WildFly port offset whose ports (8080, 8443, 9990, 9993 plus the offset) are free. */
-    private static int freeOffset() throws IOException {
+    static int freeOffset() throws IOException {
         return freeBase(1000, new int[] {8080, 8443, 9990, 9993});
     }
 

@@ -6,10 +6,6 @@ import io.natsee.stack.FaultToleranceScenario;
 import io.natsee.stack.PoolDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,9 +57,9 @@ class WildFlyFaultToleranceIT {
             this.name = name;
             this.base = base;
             this.offset = offset;
-            this.natsPort = freePort();
-            this.monitorPort = freePort();
-            this.routePort = freePort();
+            this.natsPort = EarIT.freePort();
+            this.monitorPort = EarIT.freePort();
+            this.routePort = EarIT.freePort();
         }
 
         Path deployments() {
@@ -253,30 +249,12 @@ class WildFlyFaultToleranceIT {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** A WildFly port offset, other than {@code taken}, whose ports (8080, 8443, 9990, 9993 plus the offset) are free. */
+    /** A free WildFly port offset other than {@code taken} (EarIT's choice). */
     private static int freeOffset(int taken) throws IOException {
-        int[] ports = {8080, 8443, 9990, 9993};
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int offset = 1000 + 100 * (int) (Math.random() * 80);
-            if (offset != taken && Arrays.stream(ports).noneMatch(port -> accepts(offset + port))) {
-                return offset;
-            }
-        }
-        throw new IOException("no free ports");
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 300);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        int offset;
+        do {
+            offset = EarIT.freeOffset();
+        } while (offset == taken);
+        return offset;
     }
 }
